@@ -1,0 +1,6 @@
+/**
+ * Emulator entry: an in-memory ZITADEL Actions service for development and tests.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,56 @@
+/**
+ * Node entry: transports over gRPC (HTTP/2), gRPC-web and Connect.
+ *
+ * @module
+ */
+import type { Transport } from "@connectrpc/connect";
+import {
+  createConnectTransport,
+  createGrpcTransport,
+  createGrpcWebTransport,
+} from "@connectrpc/connect-node";
+import { createBaseInterceptors } from "./internal/base-interceptors.js";
+import type { ActionsTransportOptions } from "./transport-options.js";
+
+/**
+ * Options of `createActionsTransport` for Node.
+ */
+export interface NodeActionsTransportOptions extends ActionsTransportOptions {
+  /** Wire protocol (default `"grpc"`, HTTP/2). `"grpc-web"` and `"connect"` also work over HTTP/1.1 proxies. */
+  protocol?: "grpc" | "grpc-web" | "connect";
+  /** HTTP version for `grpc-web` and `connect` (default `"1.1"`); `grpc` always uses HTTP/2. */
+  httpVersion?: "1.1" | "2";
+}
+
+/**
+ * Create a Connect transport to ZITADEL for Node, with auth and org headers applied.
+ *
+ * @example
+ * ```ts
+ * import { createActionsClient, createActionsTransport } from "zitadel-actions/node";
+ * const transport = createActionsTransport({ baseUrl: "https://my.zitadel.cloud", token: process.env.ZITADEL_PAT });
+ * const client = createActionsClient(transport);
+ * ```
+ */
+export function createActionsTransport(options: NodeActionsTransportOptions): Transport {
+  const interceptors = createBaseInterceptors(options);
+  const common = {
+    baseUrl: options.baseUrl,
+    interceptors,
+    defaultTimeoutMs: options.defaultTimeoutMs,
+  };
+  switch (options.protocol ?? "grpc") {
+    case "grpc":
+      return createGrpcTransport(common);
+    case "grpc-web":
+      return createGrpcWebTransport({ ...common, httpVersion: options.httpVersion ?? "1.1" });
+    case "connect":
+      return createConnectTransport({ ...common, httpVersion: options.httpVersion ?? "1.1" });
+    default:
+      throw new TypeError(`protocol: must be "grpc", "grpc-web" or "connect"`);
+  }
+}
+
+export type { ActionsClient, RawClients } from "./client.js";
+export { createActionsClient } from "./client.js";
+export type { ActionsTransportOptions, TokenSource } from "./transport-options.js";

@@ -1,0 +1,6 @@
+/**
+ * Receiver entry: helpers for the HTTP endpoints that ZITADEL calls.
+ *
+ * @module
+ */
+export {};

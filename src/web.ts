@@ -1,0 +1,49 @@
+/**
+ * Browser entry: transports over gRPC-web (default) and Connect, using `fetch`.
+ *
+ * @module
+ */
+import type { Transport } from "@connectrpc/connect";
+import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-web";
+import { createBaseInterceptors } from "./internal/base-interceptors.js";
+import type { ActionsTransportOptions } from "./transport-options.js";
+
+/**
+ * Options of `createActionsTransport` for browsers and other fetch runtimes.
+ */
+export interface WebActionsTransportOptions extends ActionsTransportOptions {
+  /** Wire protocol (default `"grpc-web"`, binary `application/grpc-web+proto`). */
+  protocol?: "grpc-web" | "connect";
+  /** A custom `fetch` (default `globalThis.fetch`). */
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * Create a Connect transport to ZITADEL for browsers, with auth and org headers applied.
+ *
+ * @example
+ * ```ts
+ * import { createActionsClient, createActionsTransport } from "zitadel-actions/web";
+ * const client = createActionsClient(createActionsTransport({ baseUrl: location.origin, token }));
+ * ```
+ */
+export function createActionsTransport(options: WebActionsTransportOptions): Transport {
+  const common = {
+    baseUrl: options.baseUrl,
+    interceptors: createBaseInterceptors(options),
+    defaultTimeoutMs: options.defaultTimeoutMs,
+    fetch: options.fetch,
+  };
+  switch (options.protocol ?? "grpc-web") {
+    case "grpc-web":
+      return createGrpcWebTransport(common);
+    case "connect":
+      return createConnectTransport(common);
+    default:
+      throw new TypeError(`protocol: must be "grpc-web" or "connect"`);
+  }
+}
+
+export type { ActionsClient, RawClients } from "./client.js";
+export { createActionsClient } from "./client.js";
+export type { ActionsTransportOptions, TokenSource } from "./transport-options.js";
