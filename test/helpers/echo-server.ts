@@ -1,0 +1,110 @@
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { create, type DescMessage, type DescService, type Message } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { ActionService } from "../../gen/zitadel/action/v2/action_service_pb.js";
+import { ManagementService } from "../../gen/zitadel/management_pb.js";
+import { ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
+import { sampleMessage } from "./sample-message.js";
+
+/** One call as the server received it. */
+export interface ReceivedCall {
+  method: string;
+  request: Message;
+  authorization: string | null;
+  orgId: string | null;
+}
+
+/** A loopback server answering every RPC of both services with a sample response. */
+export interface EchoServer {
+  /** Base URL of the HTTP/2 (h2c) listener, for gRPC. */
+  h2Url: string;
+  /** Base URL of the HTTP/1.1 listener, for gRPC-web and Connect. */
+  h1Url: string;
+  calls: ReceivedCall[];
+  /** The response a method answers with (deterministic per method). */
+  responseFor(method: DescMessage, methodName: string): Message;
+  close(): Promise<void>;
+}
+
+export const failHeader = "x-test-fail";
+
+/** Seed a response from the method name so each RPC answers differently. */
+function seedOf(name: string): number {
+  let h = 7;
+  for (const c of name) h = (h * 31 + c.charCodeAt(0)) % 997;
+  return h;
+}
+
+/**
+ * Start a real connect server on 127.0.0.1 (HTTP/2 and HTTP/1.1 listeners) that records each request,
+ * echoes `authorization` and `x-zitadel-orgid` back as response headers, and answers with a sample
+ * message; a request carrying `x-test-fail: <code>` is answered with that error and a ZITADEL ErrorDetail.
+ */
+export async function startEchoServer(): Promise<EchoServer> {
+  const calls: ReceivedCall[] = [];
+  const routes = (router: ConnectRouter) => {
+    for (const service of [ActionService, ManagementService] as DescService[]) {
+      const impl: Record<string, (req: Message, ctx: HandlerContext) => Message> = {};
+      for (const method of service.methods) {
+        impl[method.localName] = (req, ctx) => {
+          const authorization = ctx.requestHeader.get("authorization");
+          const orgId = ctx.requestHeader.get("x-zitadel-orgid");
+          calls.push({ method: method.name, request: req, authorization, orgId });
+          if (authorization) ctx.responseHeader.set("x-echo-authorization", authorization);
+          if (orgId) ctx.responseHeader.set("x-echo-orgid", orgId);
+          const fail = ctx.requestHeader.get(failHeader);
+          if (fail) {
+            throw new ConnectError(
+              "Target not found (QUERY-hj5oaniyrz)",
+              Number(fail) as Code,
+              undefined,
+              [
+                {
+                  desc: ErrorDetailSchema,
+                  value: create(ErrorDetailSchema, {
+                    id: "QUERY-hj5oaniyrz",
+                    message: "Target not found",
+                  }),
+                },
+              ],
+            );
+          }
+          return sampleMessage(method.output, seedOf(method.name));
+        };
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: the implementation is built by reflection
+      router.service(service, impl as any);
+    }
+  };
+  const handler = connectNodeAdapter({ routes });
+  const h2 = http2.createServer(handler);
+  const h1 = http.createServer(handler);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on("session", (s) => {
+    sessions.add(s);
+    s.once("close", () => sessions.delete(s));
+  });
+  await Promise.all([
+    new Promise<void>((resolve) => h2.listen(0, "127.0.0.1", resolve)),
+    new Promise<void>((resolve) => h1.listen(0, "127.0.0.1", resolve)),
+  ]);
+  return {
+    h2Url: `http://127.0.0.1:${(h2.address() as AddressInfo).port}`,
+    h1Url: `http://127.0.0.1:${(h1.address() as AddressInfo).port}`,
+    calls,
+    responseFor: (output, name) => sampleMessage(output, seedOf(name)),
+    close: async () => {
+      h1.closeAllConnections();
+      for (const s of sessions) s.destroy();
+      await Promise.all([
+        new Promise<void>((resolve) => h2.close(() => resolve())),
+        new Promise<void>((resolve) => h1.close(() => resolve())),
+      ]);
+    },
+  };
+}
+
+export { Code };
