@@ -1,0 +1,74 @@
+// Listing 10,000 targets page by page against an emulator with 5 ms latency per call.
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { root, startEmulatorProcess } from "./lib.mjs";
+
+const total = 10_000;
+
+/** Write a seed file holding `count` targets. */
+function writeSeed(count) {
+  const targets = Array.from({ length: count }, (_, i) => ({
+    name: `target-${String(i).padStart(5, "0")}`,
+    endpoint: `https://hooks.example.com/${i}`,
+    type: "webhook",
+    timeout: 10_000,
+  }));
+  const file = join(tmpdir(), `zitadel-actions-bench-seed-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify({ targets }));
+  return file;
+}
+
+/** Walk all targets in a fresh process (clean heap) and report wall time and peak heap. */
+function walk(baseUrl, concurrency) {
+  const script = `
+    import { createActionsClient, createActionsTransport } from ${JSON.stringify(`${root}dist/src/node.js`)};
+    const client = createActionsClient(createActionsTransport({ baseUrl: ${JSON.stringify(baseUrl)} }));
+    await client.raw.action.listExecutionFunctions({});
+    globalThis.gc?.();
+    const base = process.memoryUsage().heapUsed;
+    let peak = base;
+    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 2);
+    const t0 = performance.now();
+    let n = 0;
+    for await (const t of client.listTargets({ pageSize: 100, concurrency: ${concurrency} })) { if (t.id) n++; }
+    const ms = performance.now() - t0;
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    console.log(JSON.stringify({ n, ms, peakHeapMb: (peak - base) / 2 ** 20 }));
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (c) => {
+      out += c;
+    });
+    child.once("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1))) : reject(new Error(out)),
+    );
+  });
+}
+
+/** Compare sequential listing with parallel page prefetch. */
+export async function benchListing({ concurrencies = [1, 4, 8], runs = 3 } = {}) {
+  const seed = writeSeed(total);
+  const emulator = await startEmulatorProcess(["--seed", seed, "--latency-ms", "5"]);
+  try {
+    const rows = [];
+    for (const concurrency of concurrencies) {
+      const results = [];
+      for (let i = 0; i < runs; i++) results.push(await walk(emulator.baseUrl, concurrency));
+      if (results.some((r) => r.n !== total)) throw new Error(`listing returned ${results.map((r) => r.n)} items`);
+      results.sort((a, b) => a.ms - b.ms);
+      const median = results[Math.floor(runs / 2)];
+      rows.push({ concurrency, ms: median.ms, peakHeapMb: Math.max(...results.map((r) => r.peakHeapMb)) });
+      process.stderr.write(`  listing c=${concurrency}: ${median.ms.toFixed(0)} ms\n`);
+    }
+    return rows;
+  } finally {
+    await emulator.close();
+  }
+}
