@@ -4,6 +4,7 @@ import { ManagementService } from "../gen/zitadel/management_pb.js";
 import { createExecutionMethods, type ExecutionMethods } from "./executions.js";
 import { createPublicKeyMethods, type PublicKeyMethods } from "./public-keys.js";
 import { createTargetMethods, type TargetMethods } from "./targets.js";
+import { createV1Client, type V1Client } from "./v1.js";
 
 /**
  * The generated Connect clients, untouched.
@@ -20,6 +21,8 @@ export interface RawClients {
  * the generated clients under `raw`.
  */
 export interface ActionsClient extends TargetMethods, PublicKeyMethods, ExecutionMethods {
+  /** The v1 actions & flows methods (org-scoped; each takes an optional `orgId`). */
+  v1: V1Client;
   /** The generated clients, for calls the facade does not cover. */
   raw: RawClients;
 }
@@ -49,5 +52,6 @@ export function createActionsClient(transport: Transport): ActionsClient {
     ...createTargetMethods(raw.action),
     ...createPublicKeyMethods(raw.action),
     ...createExecutionMethods(raw.action),
+    v1: createV1Client(raw.management),
   };
 }

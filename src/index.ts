@@ -59,3 +59,23 @@ export { targetFromMessage } from "./targets.js";
 export type { TimestampInput } from "./timestamp.js";
 export { timestampDate, timestampFromInput } from "./timestamp.js";
 export type { ActionsTransportOptions, TokenSource } from "./transport-options.js";
+export type {
+  ActionRef,
+  ActionsPageInfo,
+  ActionV1,
+  CreateActionInput,
+  DetailsResult,
+  FlowTypeInput,
+  FlowTypeName,
+  FlowV1,
+  ListActionsQuery,
+  ObjectDetailsV1,
+  OrgScoped,
+  SetTriggerActionsInput,
+  TriggerTypeInput,
+  TriggerTypeName,
+  TypeInfo,
+  UpdateActionInput,
+  V1Client,
+} from "./v1.js";
+export { actionFromMessage } from "./v1.js";

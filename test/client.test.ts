@@ -4,6 +4,7 @@ import {
   ActionService,
   GetTargetResponseSchema,
 } from "../gen/zitadel/action/v2/action_service_pb.js";
+import { ManagementService } from "../gen/zitadel/management_pb.js";
 import * as entry from "../src/index.js";
 import { type RecordingServer, startRecordingServer } from "./helpers/recording-server.js";
 
@@ -23,6 +24,15 @@ describe("createActionsClient", () => {
     expect(v2Methods).toHaveLength(15);
     for (const name of v2Methods) {
       expect(typeof (client as unknown as Record<string, unknown>)[name]).toBe("function");
+    }
+  });
+
+  it("has one v1 method per ManagementService actions & flows RPC under client.v1", () => {
+    const v1 = server.client().v1 as unknown as Record<string, unknown>;
+    const names = ManagementService.methods.map((method) => method.localName);
+    expect(names).toHaveLength(12);
+    for (const name of names) {
+      expect(typeof v1[name], name).toBe("function");
     }
   });
 
@@ -66,6 +76,7 @@ describe("zitadel-actions entry", () => {
       "pemToBytes",
       "bytesToPem",
       "numberFromUint64",
+      "actionFromMessage",
       "zitadelErrorDetail",
       "invalidArgument",
       "ConnectError",
