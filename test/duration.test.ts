@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type DurationInput,
@@ -112,5 +113,44 @@ describe("durationFromInput", () => {
   it("formats durations in protobuf JSON form", () => {
     expect(formatDuration(durationFromInput(1500))).toBe("1.500s");
     expect(formatDuration(durationFromInput("270.000000001s"))).toBe("270.000000001s");
+  });
+});
+
+describe("durationFromInput properties", () => {
+  it("round-trips whole milliseconds through durationMs", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 ** 12 }), (ms) => {
+        expect(durationMs(durationFromInput(ms))).toBe(ms);
+      }),
+    );
+  });
+
+  it("reads every protobuf JSON and equivalent Go string to the same exact seconds and nanos", () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 9n }),
+        fc.integer({ min: 0, max: 999_999_999 }),
+        (seconds, nanos) => {
+          const json = `${seconds}.${String(nanos).padStart(9, "0")}s`;
+          const go = `${seconds}s${nanos}ns`;
+          for (const text of [json, go]) {
+            const duration = durationFromInput(text);
+            expect(duration.seconds).toBe(seconds);
+            expect(duration.nanos).toBe(nanos);
+          }
+        },
+      ),
+    );
+  });
+
+  it("orders values against a maximum exactly, one nanosecond either side", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 10n ** 6n }), (maxSeconds) => {
+        const max = `${maxSeconds}s`;
+        expect(() => durationFromInput(`${maxSeconds - 1n}.999999999s`, { max })).not.toThrow();
+        expect(() => durationFromInput(max, { max })).not.toThrow();
+        expect(() => durationFromInput(`${maxSeconds}.000000001s`, { max })).toThrow(/at most/);
+      }),
+    );
   });
 });
