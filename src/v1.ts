@@ -332,7 +332,7 @@ function createV1Client(management: Client<typeof ManagementService>): V1Client 
         }))
         .sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id))
         .map(({ id, actionIds }) => ({ triggerType: typeName(id, triggerTypeIds), actionIds }));
-      return { type: typeName(flow?.type?.id ?? type, flowTypeIds), triggers };
+      return { type: typeName(flow?.type?.id || type, flowTypeIds), triggers };
     },
     async clearFlow(input, options) {
       const type = typeId(input?.type, "type", flowTypeIds, "FLOW_TYPE_");
