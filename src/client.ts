@@ -1,6 +1,10 @@
 import { type Client, createClient, type Transport } from "@connectrpc/connect";
 import { ActionService } from "../gen/zitadel/action/v2/action_service_pb.js";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
+import { createExecutionMethods, type ExecutionMethods } from "./executions.js";
+import { createPublicKeyMethods, type PublicKeyMethods } from "./public-keys.js";
+import { createTargetMethods, type TargetMethods } from "./targets.js";
+import { createV1Client, type V1Client } from "./v1.js";
 
 /**
  * The generated Connect clients, untouched.
@@ -13,9 +17,12 @@ export interface RawClients {
 }
 
 /**
- * A client for ZITADEL Actions over any Connect transport.
+ * A client for ZITADEL Actions over any Connect transport: one friendly method per v2 RPC, and
+ * the generated clients under `raw`.
  */
-export interface ActionsClient {
+export interface ActionsClient extends TargetMethods, PublicKeyMethods, ExecutionMethods {
+  /** The v1 actions & flows methods (org-scoped; each takes an optional `orgId`). */
+  v1: V1Client;
   /** The generated clients, for calls the facade does not cover. */
   raw: RawClients;
 }
@@ -27,7 +34,12 @@ export interface ActionsClient {
  * ```ts
  * import { createActionsClient, createActionsTransport } from "zitadel-actions/node";
  * const client = createActionsClient(createActionsTransport({ baseUrl, token }));
- * const { target } = await client.raw.action.getTarget({ id: "123" });
+ * const { id } = await client.createTarget({
+ *   name: "audit", endpoint: "https://hooks.example.com/audit", type: "webhook", timeout: "10s",
+ * });
+ * for await (const target of client.listTargets({ name: { startsWith: "audit" } })) {
+ *   console.log(target.id, target.timeout);
+ * }
  * ```
  */
 export function createActionsClient(transport: Transport): ActionsClient {
@@ -35,5 +47,11 @@ export function createActionsClient(transport: Transport): ActionsClient {
     action: createClient(ActionService, transport),
     management: createClient(ManagementService, transport),
   };
-  return { raw };
+  return {
+    raw,
+    ...createTargetMethods(raw.action),
+    ...createPublicKeyMethods(raw.action),
+    ...createExecutionMethods(raw.action),
+    v1: createV1Client(raw.management),
+  };
 }
