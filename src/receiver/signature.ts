@@ -159,7 +159,7 @@ async function verifySignature(options: VerifySignatureOptions): Promise<VerifyS
   }
   const parsed = parseHeader(header);
   if (!parsed.ok) return parsed;
-  if (Math.abs(nowMs / 1000 - parsed.seconds) > toleranceSec) {
+  if (Math.abs(Math.floor(nowMs / 1000) - parsed.seconds) > toleranceSec) {
     return { ok: false, reason: "expired" };
   }
   let matched = false;
