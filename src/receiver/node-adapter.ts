@@ -126,6 +126,8 @@ function createNodeReceiver<
       return;
     }
     try {
+      const declared = Number(req.headers["content-length"] ?? Number.NaN);
+      if (declared > limit) throw new BodyTooLargeError(limit);
       const raw = rawBodyOf(req);
       const body = raw === undefined ? await collectBody(req, limit) : bodyBytes(raw);
       if (body.length > limit) throw new BodyTooLargeError(limit);
