@@ -153,6 +153,34 @@ describe("createNodeReceiver on a real node:http server", () => {
     expect(JSON.parse(res.text)).toMatchObject({ error: "too_large" });
   });
 
+  it("stops reading a chunked body past maxBodyBytes (no content-length)", async () => {
+    let calls = 0;
+    const url = await listen(
+      createNodeReceiver(
+        () => {
+          calls++;
+        },
+        { signingKeys: SIGNING_KEY, maxBodyBytes: 16, onError: () => {} },
+      ),
+    );
+    const chunk = new TextEncoder().encode("0123456789");
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 5; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const res = await fetch(url, {
+      method: "POST",
+      body: stream,
+      headers: { "zitadel-signature": "t=1,v1=00" },
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: "too_large" });
+    expect(calls).toBe(0);
+  });
+
   it("uses a raw Buffer body left by middleware (express.raw style)", async () => {
     const receiver = createNodeReceiver<IncomingMessage & { body?: unknown }, ServerResponse>(
       (payload) => ({ kind: payload.kind }),
