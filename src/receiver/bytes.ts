@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Raw bytes or text as received or sent over HTTP. */
+/** Hold a body as raw bytes or text, as received or sent over HTTP. */
 type BodyInput = string | Uint8Array | ArrayBuffer;
 
 const encoder = new TextEncoder();

@@ -16,7 +16,7 @@ import {
   replyResponse,
 } from "./reply-response.js";
 
-/** Options of `createFetchReceiver`: those of `readPayload` plus adapter settings. */
+/** Configure `createFetchReceiver`: the options of `readPayload` plus adapter settings. */
 interface FetchReceiverOptions extends ReadPayloadOptions {
   /** Largest accepted body in bytes; bigger bodies get 413. Default 1 MiB. */
   maxBodyBytes?: number;
@@ -28,7 +28,7 @@ interface FetchReceiverOptions extends ReadPayloadOptions {
   onError?: (error: unknown) => void;
 }
 
-/** The function a Fetch receiver calls with each verified payload (the request body is consumed). */
+/** Handle each verified payload of a Fetch receiver (the request body is already consumed). */
 type FetchReceiverHandler = (
   payload: Payload,
   request: Request,

@@ -4,13 +4,13 @@
  * @module
  */
 
-/** Headers as a Fetch `Headers` object or a Node-style record (`IncomingHttpHeaders` fits). */
+/** Accept headers as a Fetch `Headers` object or a Node-style record (`IncomingHttpHeaders` fits). */
 type HeadersInput = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** The header ZITADEL signs its calls with. */
+/** Name the header ZITADEL signs its calls with. */
 const SIGNATURE_HEADER = "ZITADEL-Signature";
 
-/** The header name in ZITADEL's proto comments; accepted too. */
+/** Name the header of ZITADEL's proto comments, which is accepted too. */
 const LEGACY_SIGNATURE_HEADER = "X-ZITADEL-Signature";
 
 function isFetchHeaders(headers: HeadersInput): headers is Headers {

@@ -13,7 +13,7 @@ import {
 import { utf8Text } from "./bytes.js";
 import { ReceiverError } from "./receiver-error.js";
 
-/** Private keys by the `kid` of their public key: PKCS#8 PEM text or a WebCrypto `CryptoKey`. */
+/** Map the `kid` of a target public key to its private key: PKCS#8 PEM text or a `CryptoKey`. */
 type DecryptionKeys = Readonly<Record<string, string | CryptoKey>>;
 
 const KEY_ALGORITHMS = ["RSA-OAEP-256", "ECDH-ES+A256KW"];

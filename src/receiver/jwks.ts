@@ -11,7 +11,7 @@ import {
 } from "jose";
 
 /**
- * Where the instance's public signing keys come from: a JWKS object, its URL (string or `URL`),
+ * Locate the instance's public signing keys: a JWKS object, its URL (string or `URL`),
  * or a jose key resolver such as one made by `createRemoteJWKSet`.
  */
 type JwksSource = JSONWebKeySet | URL | string | JWTVerifyGetKey;

@@ -18,7 +18,7 @@ import {
   replyResponse,
 } from "./reply-response.js";
 
-/** The parts of a Node `IncomingMessage` (or an Express `Request`) the adapter uses. */
+/** Describe the parts of a Node `IncomingMessage` (or Express `Request`) the adapter uses. */
 interface NodeRequestLike extends AsyncIterable<unknown> {
   /** Request headers. */
   headers: Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -30,7 +30,7 @@ interface NodeRequestLike extends AsyncIterable<unknown> {
   rawBody?: unknown;
 }
 
-/** The parts of a Node `ServerResponse` (or an Express `Response`) the adapter uses. */
+/** Describe the parts of a Node `ServerResponse` (or Express `Response`) the adapter uses. */
 interface NodeResponseLike {
   /** Status code to send. */
   statusCode: number;
@@ -44,7 +44,7 @@ interface NodeResponseLike {
   readonly writableEnded?: boolean;
 }
 
-/** Options of `createNodeReceiver`: those of `readPayload` plus adapter settings. */
+/** Configure `createNodeReceiver`: the options of `readPayload` plus adapter settings. */
 interface NodeReceiverOptions extends ReadPayloadOptions {
   /** Largest accepted body in bytes; bigger bodies get 413. Default 1 MiB. */
   maxBodyBytes?: number;
@@ -57,7 +57,7 @@ interface NodeReceiverOptions extends ReadPayloadOptions {
 }
 
 /**
- * The function a Node receiver calls with each verified payload. It may answer through `res`
+ * Handle each verified payload of a Node receiver. It may answer through `res`
  * itself; otherwise its return value is sent (see `ReceiverReply`).
  */
 type NodeReceiverHandler<Req, Res> = (

@@ -8,13 +8,13 @@ import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { base64Decode, utf8Text } from "./bytes.js";
 import { ReceiverError } from "./receiver-error.js";
 
-/** How the body was encoded: plain JSON, a signed JWT, or a JWT encrypted as JWE. */
+/** Tell how the body was encoded: plain JSON, a signed JWT, or a JWT encrypted as JWE. */
 type PayloadFormat = "json" | "jwt" | "jwe";
 
-/** Which execution produced the call. */
+/** Tell which kind of execution produced the call. */
 type PayloadKind = "request" | "response" | "function" | "event";
 
-/** Fields of a call made for a request or response execution. */
+/** Describe the fields of a call made for a request or response execution. */
 interface ApiCallFields<TRequest = JsonObject> {
   /** How the body was encoded. */
   format: PayloadFormat;
@@ -34,13 +34,13 @@ interface ApiCallFields<TRequest = JsonObject> {
   headers?: Record<string, string[]>;
 }
 
-/** A call for a request execution: reply with a replacement request (target type `call`). */
+/** Describe a call for a request execution; a `call` target may reply with a replacement request. */
 interface RequestPayload<TRequest = JsonObject> extends ApiCallFields<TRequest> {
   /** Discriminator. */
   kind: "request";
 }
 
-/** A call for a response execution: reply with a replacement response (target type `call`). */
+/** Describe a call for a response execution; a `call` target may reply with a replacement response. */
 interface ResponsePayload<TRequest = JsonObject, TResponse = JsonObject>
   extends ApiCallFields<TRequest> {
   /** Discriminator. */
@@ -49,7 +49,7 @@ interface ResponsePayload<TRequest = JsonObject, TResponse = JsonObject>
   response: TResponse;
 }
 
-/** A call for a function execution (`preuserinfo`, `preaccesstoken`, `presamlresponse`). */
+/** Describe a call for a function execution (`preuserinfo`, `preaccesstoken`, `presamlresponse`). */
 interface FunctionPayload {
   /** Discriminator. */
   kind: "function";
@@ -75,7 +75,7 @@ interface FunctionPayload {
   actor?: JsonObject;
 }
 
-/** A call for an event execution (delivered asynchronously; the reply is ignored). */
+/** Describe a call for an event execution (delivered asynchronously; the reply is ignored). */
 interface EventPayload<TEvent = JsonValue> {
   /** Discriminator. */
   kind: "event";
@@ -106,7 +106,7 @@ interface EventPayload<TEvent = JsonValue> {
   event_payload?: TEvent;
 }
 
-/** Any payload ZITADEL posts to a target; narrow on `kind`. */
+/** Type any payload ZITADEL posts to a target; narrow it on `kind`. */
 type Payload = RequestPayload | ResponsePayload | FunctionPayload | EventPayload;
 
 function isObject(value: unknown): value is JsonObject {

@@ -12,7 +12,7 @@ import { type Payload, type PayloadFormat, toPayload } from "./payload.js";
 import { ReceiverError } from "./receiver-error.js";
 import { type SigningKeys, verifySignature } from "./signature.js";
 
-/** A received call as raw body plus headers (e.g. from a framework that already read the body). */
+/** Describe a received call as raw body plus headers (e.g. from a framework that read the body). */
 interface ReceivedCall {
   /** The raw body exactly as received. */
   body: BodyInput;
@@ -20,7 +20,7 @@ interface ReceivedCall {
   headers: HeadersInput;
 }
 
-/** Options of `readPayload` and of the adapters. */
+/** Configure `readPayload` and the adapters. */
 interface ReadPayloadOptions {
   /** The target's signing key, or several during a rotation. */
   signingKeys: SigningKeys;

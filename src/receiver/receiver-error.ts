@@ -4,10 +4,10 @@
  * @module
  */
 
-/** Why a signature header was refused (the `reason` of a failed `verifySignature`). */
+/** Name why a signature header was refused (the `reason` of a failed `verifySignature`). */
 type SignatureFailureReason = "missing" | "malformed" | "no_signature" | "expired" | "mismatch";
 
-/** Why `readPayload` refused a call: a signature reason or a decoding reason. */
+/** Name why `readPayload` refused a call: a signature reason or a decoding reason. */
 type ReceiverErrorReason =
   | SignatureFailureReason
   | "jwt_invalid"

@@ -6,7 +6,7 @@
 import { ReceiverError, receiverErrorStatus } from "./receiver-error.js";
 
 /**
- * What a handler may return: a `Response` as is, a JSON-serializable value (sent as a 200 JSON
+ * List what a handler may return: a `Response` as is, a JSON-serializable value (sent as a 200 JSON
  * body: a reply for `call` targets), or nothing (an empty 200, enough for webhooks and events).
  */
 type ReceiverReply = Response | object | string | number | boolean | null | undefined;

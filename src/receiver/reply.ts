@@ -7,7 +7,7 @@
 import type { JsonValue } from "@bufbuild/protobuf";
 import { base64Encode } from "./bytes.js";
 
-/** A 2xx body that makes ZITADEL fail the call with the given status and message. */
+/** Describe a 2xx body that makes ZITADEL fail the call with the given status and message. */
 interface ForwardedError {
   /** HTTP status ZITADEL maps to a gRPC code (400-499; other values become FAILED_PRECONDITION). */
   forwardedStatusCode: number;
@@ -15,7 +15,7 @@ interface ForwardedError {
   forwardedErrorMessage: string;
 }
 
-/** A user metadata entry to set; a string value is sent as its UTF-8 bytes. */
+/** Describe a user metadata entry to set; a string value is sent as its UTF-8 bytes. */
 interface MetadataEntry {
   /** Metadata key. */
   key: string;
@@ -23,7 +23,7 @@ interface MetadataEntry {
   value: string | Uint8Array;
 }
 
-/** A claim to append to the token or userinfo. */
+/** Describe a claim to append to the token or userinfo. */
 interface ClaimEntry {
   /** Claim name; names starting with `urn:zitadel:iam` are ignored by ZITADEL. */
   key: string;
@@ -31,7 +31,7 @@ interface ClaimEntry {
   value: JsonValue;
 }
 
-/** A SAML attribute to append. */
+/** Describe a SAML attribute to append. */
 interface SamlAttribute {
   /** Attribute name. */
   name: string;
@@ -41,7 +41,7 @@ interface SamlAttribute {
   value: string | readonly string[];
 }
 
-/** Input of `functionReply` (for `preuserinfo` and `preaccesstoken`). */
+/** Configure `functionReply` (for `preuserinfo` and `preaccesstoken`). */
 interface FunctionReplyInput {
   /** Metadata to set on the user, as entries or a key→value record. */
   setUserMetadata?: readonly MetadataEntry[] | Readonly<Record<string, string | Uint8Array>>;
@@ -51,7 +51,7 @@ interface FunctionReplyInput {
   appendLogClaims?: readonly string[];
 }
 
-/** Input of `samlResponseReply` (for `presamlresponse`). */
+/** Configure `samlResponseReply` (for `presamlresponse`). */
 interface SamlResponseReplyInput {
   /** Metadata to set on the user, as entries or a key→value record. */
   setUserMetadata?: FunctionReplyInput["setUserMetadata"];
@@ -59,7 +59,7 @@ interface SamlResponseReplyInput {
   appendAttributes?: readonly SamlAttribute[];
 }
 
-/** The wire body of a function reply. */
+/** Describe the wire body of a function reply. */
 interface FunctionReply {
   /** Metadata entries, values base64. */
   set_user_metadata?: { key: string; value: string }[];
@@ -69,7 +69,7 @@ interface FunctionReply {
   append_log_claims?: string[];
 }
 
-/** The wire body of a presamlresponse reply. */
+/** Describe the wire body of a presamlresponse reply. */
 interface SamlResponseReply {
   /** Metadata entries, values base64. */
   set_user_metadata?: { key: string; value: string }[];

@@ -9,10 +9,10 @@ import { type BodyInput, bodyBytes, hexDecode, hexEncode, timingSafeEqual } from
 import { type HeadersInput, SIGNATURE_HEADER, signatureHeaderValue } from "./headers.js";
 import type { SignatureFailureReason } from "./receiver-error.js";
 
-/** One signing key or several (during a key rotation any of them may match). */
+/** Hold one signing key or several (during a key rotation any of them may match). */
 type SigningKeys = string | readonly string[];
 
-/** Options of `computeSignatureHeader`. */
+/** Configure `computeSignatureHeader`. */
 interface ComputeSignatureHeaderOptions {
   /** The exact body bytes that are sent (for JWT/JWE payloads: the compact token). */
   body: BodyInput;
@@ -22,7 +22,7 @@ interface ComputeSignatureHeaderOptions {
   timestamp?: Date | number;
 }
 
-/** Options of `verifySignature`. */
+/** Configure `verifySignature`. */
 interface VerifySignatureOptions {
   /** The raw body exactly as received; a re-serialized JSON object will not verify. */
   body: BodyInput;
@@ -42,7 +42,7 @@ interface VerifySignatureOptions {
   now?: Date | number;
 }
 
-/** Result of `verifySignature`: the signing time on success, a reason code on failure. */
+/** Report the outcome of `verifySignature`: the signing time, or a reason code on failure. */
 type VerifySignatureResult =
   | { ok: true; timestamp: Date }
   | { ok: false; reason: SignatureFailureReason };
