@@ -6,6 +6,7 @@
  */
 import {
   type CompactJWEHeaderParameters,
+  type CryptoKey,
   compactDecrypt,
   decodeProtectedHeader,
   importPKCS8,
