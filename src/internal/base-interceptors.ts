@@ -29,7 +29,7 @@ export function createBaseInterceptors(options: ActionsTransportOptions): Interc
   assertTimeout(options.defaultTimeoutMs);
   const interceptors: Interceptor[] = [];
   if (options.retry !== false) {
-    interceptors.push(createRetryInterceptor(options.retry ?? {}));
+    interceptors.push(createRetryInterceptor(options.retry === undefined ? {} : options.retry));
   }
   if (options.auth !== undefined) {
     interceptors.push(createAuthInterceptor(options.auth));
