@@ -48,6 +48,10 @@ export function scopeList(extra: readonly string[] | undefined, field: string): 
  */
 export async function requestToken(request: TokenRequest): Promise<IssuedToken> {
   const issuedAt = Date.now();
+  // A server may echo the form back, so redact the secrets in their encoded forms as well.
+  const secrets = request.secrets
+    .flatMap((s) => [s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2)])
+    .sort((a, b) => b.length - a.length);
   let response: Response;
   try {
     response = await request.fetch(request.endpoint, {
@@ -67,7 +71,7 @@ export async function requestToken(request: TokenRequest): Promise<IssuedToken> 
       Code.Unavailable,
       undefined,
       undefined,
-      scrubCause(e, request.secrets),
+      scrubCause(e, secrets),
     );
   }
   let body: unknown;
@@ -79,11 +83,9 @@ export async function requestToken(request: TokenRequest): Promise<IssuedToken> 
   const fields = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   if (!response.ok) {
     const code = response.status >= 500 ? Code.Unavailable : Code.Unauthenticated;
-    const error = typeof fields.error === "string" ? clean(fields.error, request.secrets) : "";
+    const error = typeof fields.error === "string" ? clean(fields.error, secrets) : "";
     const description =
-      typeof fields.error_description === "string"
-        ? clean(fields.error_description, request.secrets)
-        : "";
+      typeof fields.error_description === "string" ? clean(fields.error_description, secrets) : "";
     const what = error === "" ? `HTTP ${response.status}` : `${error} (HTTP ${response.status})`;
     throw new ConnectError(
       `token endpoint: ${what}${description === "" ? "" : `: ${description}`}`,
@@ -100,7 +102,7 @@ export async function requestToken(request: TokenRequest): Promise<IssuedToken> 
   const tokenType = fields.token_type;
   if (typeof tokenType === "string" && tokenType.toLowerCase() !== "bearer") {
     throw new ConnectError(
-      `token endpoint: token_type must be "Bearer", got "${clean(tokenType, request.secrets)}"`,
+      `token endpoint: token_type must be "Bearer", got "${clean(tokenType, secrets)}"`,
       Code.Unauthenticated,
     );
   }
