@@ -1,6 +1,9 @@
+import { generateKeyPairSync } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pkcs1ToPkcs8 } from "../src/auth/service-account-key.js";
+import { createTokenCache } from "../src/auth/token-cache.js";
 import {
   createActionsClient,
   createActionsTransport,
@@ -357,4 +360,61 @@ describe("protocols", () => {
       }
     },
   );
+});
+
+describe("PKCS#1 key files", () => {
+  it.each([1024, 2048, 3072])(
+    "rewrap a %i-bit PKCS#1 key byte-for-byte as Node's PKCS#8",
+    (bits) => {
+      const { privateKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+      const pkcs1 = new Uint8Array(privateKey.export({ type: "pkcs1", format: "der" }));
+      const pkcs8 = privateKey.export({ type: "pkcs8", format: "der" });
+      expect(Buffer.from(pkcs1ToPkcs8(pkcs1)).equals(pkcs8)).toBe(true);
+    },
+  );
+});
+
+describe("token cache refresh failures", () => {
+  it("keeps a still-valid token when its refresh fails, and fails once it has expired", async () => {
+    let clock = 0;
+    let fail = false;
+    let fetches = 0;
+    const cache = createTokenCache(
+      async () => {
+        fetches++;
+        if (fail)
+          throw new ConnectError("token endpoint: temporarily_unavailable", Code.Unavailable);
+        return { accessToken: `t${fetches}`, issuedAt: clock, expiresAt: clock + 100_000 };
+      },
+      () => clock,
+    );
+    expect(await cache.get()).toBe("t1");
+    fail = true;
+    clock = 95_000; // inside the refresh margin (10 s), still valid
+    expect(await cache.get()).toBe("t1");
+    expect(await cache.get()).toBe("t1");
+    expect(fetches).toBe(3);
+    clock = 100_000; // expired
+    await expect(cache.get()).rejects.toMatchObject({ code: Code.Unavailable });
+    fail = false;
+    expect(await cache.get()).toBe("t5");
+  });
+
+  it("lets one waiter give up without failing the others", async () => {
+    let release: (v: { accessToken: string; issuedAt: number; expiresAt: number }) => void =
+      () => {};
+    const cache = createTokenCache(
+      () =>
+        new Promise((resolve) => {
+          release = resolve;
+        }),
+    );
+    const controller = new AbortController();
+    const impatient = cache.get(controller.signal);
+    const patient = cache.get();
+    controller.abort();
+    await expect(impatient).rejects.toMatchObject({ code: Code.Canceled });
+    release({ accessToken: "t", issuedAt: Date.now(), expiresAt: Date.now() + 60_000 });
+    expect(await patient).toBe("t");
+  });
 });
