@@ -13,7 +13,8 @@ import {
   type ServiceAccountKeyFile,
 } from "./auth/service-account-key.js";
 import { createTokenCache, type TokenCache, untilAborted } from "./auth/token-cache.js";
-import { requestToken, scopeList, tokenEndpointOf, zitadelApiScope } from "./auth/token-request.js";
+import { requestToken, scopeList, tokenEndpointOf } from "./auth/token-request.js";
+import type { TokenSource } from "./transport-options.js";
 
 /**
  * Supplies bearer tokens to a transport; providers cache and refresh their token themselves.
@@ -27,11 +28,6 @@ interface TokenProvider {
   /** Drop the cached token (only if it equals `token`, when given) so the next call fetches anew. */
   invalidate(token?: string): void;
 }
-
-/**
- * A personal access token, or a function returning one (called for every request).
- */
-type TokenInput = string | (() => string | Promise<string>);
 
 /**
  * Options of `createJwtProfileAuth`.
@@ -78,7 +74,7 @@ const assertionLifetimeSec = 3600;
  * const transport = createActionsTransport({ baseUrl, auth: createTokenAuth(process.env.ZITADEL_PAT!) });
  * ```
  */
-function createTokenAuth(token: TokenInput): TokenProvider {
+function createTokenAuth(token: TokenSource): TokenProvider {
   if (typeof token === "string") {
     assertTokenShape(token, "token", Code.InvalidArgument);
     return describeProvider(
@@ -316,7 +312,6 @@ export type {
   ClientCredentialsAuthOptions,
   JwtProfileAuthOptions,
   ServiceAccountKeyFile,
-  TokenInput,
   TokenProvider,
 };
 export {
@@ -324,5 +319,4 @@ export {
   createClientCredentialsAuth,
   createJwtProfileAuth,
   createTokenAuth,
-  zitadelApiScope,
 };

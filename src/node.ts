@@ -55,7 +55,6 @@ export type {
   ClientCredentialsAuthOptions,
   JwtProfileAuthOptions,
   ServiceAccountKeyFile,
-  TokenInput,
   TokenProvider,
 } from "./auth.js";
 export {

@@ -44,7 +44,7 @@ export function createActionsTransport(options: WebActionsTransportOptions): Tra
   }
 }
 
-export type { TokenInput, TokenProvider } from "./auth.js";
+export type { TokenProvider } from "./auth.js";
 export { createAuthInterceptor, createTokenAuth } from "./auth.js";
 export type { ActionsClient, RawClients } from "./client.js";
 export { createActionsClient } from "./client.js";

@@ -41,7 +41,7 @@ export function scopeList(extra: readonly string[] | undefined, field: string): 
 }
 
 /**
- * POST a form to an OAuth token endpoint and return the issued token.
+ * Send a form to an OAuth token endpoint and return the issued token.
  *
  * OAuth errors become `Unauthenticated` (5xx and network failures `Unavailable`) with the OAuth
  * `error` code in the message; the request's secrets never appear in it.

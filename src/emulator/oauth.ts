@@ -7,12 +7,14 @@
 import {
   createPublicKey,
   generateKeyPairSync,
+  type JsonWebKey,
   type KeyObject,
   randomBytes,
   timingSafeEqual,
 } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { Code, ConnectError } from "@connectrpc/connect";
 import {
   decodeProtectedHeader,
   type JSONWebKeySet,
@@ -115,7 +117,10 @@ function createOAuthEndpoints(options: OAuthEndpointsOptions): OAuthEndpoints {
   const basePath = issuerUrl.pathname.replace(/\/+$/, "");
   const tokenTtlSec = options.tokenTtlSec ?? 3600;
   if (!Number.isInteger(tokenTtlSec) || tokenTtlSec < 1) {
-    throw new TypeError("tokenTtlSec: must be a whole number of seconds, at least 1");
+    throw new ConnectError(
+      "tokenTtlSec: must be a whole number of seconds, at least 1",
+      Code.InvalidArgument,
+    );
   }
   const paths = {
     token: `${basePath}/oauth/v2/token`,
@@ -316,7 +321,7 @@ function createOAuthEndpoints(options: OAuthEndpointsOptions): OAuthEndpoints {
         typeof keyId !== "string" ||
         keyId === ""
       ) {
-        throw new TypeError("addServiceAccountKey: userId and keyId must be non-empty strings");
+        throw new ConnectError("userId, keyId: must be non-empty strings", Code.InvalidArgument);
       }
       serviceKeys.set(keyId, { userId, key: toPublicKey(input) });
     },
@@ -327,7 +332,10 @@ function createOAuthEndpoints(options: OAuthEndpointsOptions): OAuthEndpoints {
         typeof clientSecret !== "string" ||
         clientSecret === ""
       ) {
-        throw new TypeError("addClient: clientId and clientSecret must be non-empty strings");
+        throw new ConnectError(
+          "clientId, clientSecret: must be non-empty strings",
+          Code.InvalidArgument,
+        );
       }
       clients.set(clientId, Buffer.from(clientSecret, "utf8"));
     },
@@ -346,10 +354,11 @@ function toPublicKey(input: ServiceAccountKeyRegistration["publicKey"]): KeyObje
     if (input instanceof CryptoKey) return input;
     if (isKeyObject(input)) return input.type === "private" ? createPublicKey(input) : input;
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = input as JWK;
-    return createPublicKey({ key: publicJwk as import("node:crypto").JsonWebKey, format: "jwk" });
+    return createPublicKey({ key: publicJwk as JsonWebKey, format: "jwk" });
   } catch {
-    throw new TypeError(
-      "addServiceAccountKey: publicKey must be a PEM, KeyObject, CryptoKey or JWK RSA key",
+    throw new ConnectError(
+      "publicKey: must be an RSA key as PEM, KeyObject, CryptoKey or JWK",
+      Code.InvalidArgument,
     );
   }
 }
