@@ -103,7 +103,7 @@ class OAuthError {
 }
 
 /**
- * Create the emulator's OAuth endpoints with a fresh RS256 signing key.
+ * Create the emulator's OAuth endpoints; their RS256 signing key is generated on first use.
  *
  * @example
  * ```ts
@@ -128,14 +128,22 @@ function createOAuthEndpoints(options: OAuthEndpointsOptions): OAuthEndpoints {
     discovery: `${basePath}/.well-known/openid-configuration`,
   };
 
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const signingKid = randomBytes(9).toString("base64url");
-  const publicJwk = {
-    ...publicKey.export({ format: "jwk" }),
-    kid: signingKid,
-    alg: "RS256",
-    use: "sig",
-  };
+  // Generated on first use: most emulator runs never sign anything, and RSA generation is slow.
+  let signing: { privateKey: KeyObject; kid: string; publicJwk: JWK } | undefined;
+  function signingKey() {
+    if (signing === undefined) {
+      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const kid = randomBytes(9).toString("base64url");
+      const publicJwk: JWK = {
+        ...publicKey.export({ format: "jwk" }),
+        kid,
+        alg: "RS256",
+        use: "sig",
+      };
+      signing = { privateKey, kid, publicJwk };
+    }
+    return signing;
+  }
 
   const serviceKeys = new Map<string, { userId: string; key: KeyObject | CryptoKey }>();
   const clients = new Map<string, Buffer>();
@@ -278,7 +286,7 @@ function createOAuthEndpoints(options: OAuthEndpointsOptions): OAuthEndpoints {
         return true;
       }
       if (path === paths.keys) {
-        send(res, 200, { keys: [publicJwk] }, {}, "public, max-age=300");
+        send(res, 200, { keys: [signingKey().publicJwk] }, {}, "public, max-age=300");
         return true;
       }
       if (path === paths.discovery) {
@@ -340,11 +348,13 @@ function createOAuthEndpoints(options: OAuthEndpointsOptions): OAuthEndpoints {
       clients.set(clientId, Buffer.from(clientSecret, "utf8"));
     },
     tokenRequests: () => tokenRequestCount,
-    jwks: () => ({ keys: [{ ...publicJwk }] }),
-    signJwt: (payload) =>
-      new SignJWT({ ...payload })
-        .setProtectedHeader({ alg: "RS256", kid: signingKid, typ: "JWT" })
-        .sign(privateKey),
+    jwks: () => ({ keys: [{ ...signingKey().publicJwk }] }),
+    signJwt: (payload) => {
+      const { privateKey, kid } = signingKey();
+      return new SignJWT({ ...payload })
+        .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
+        .sign(privateKey);
+    },
   };
 }
 
