@@ -260,12 +260,13 @@ function describeProvider(
 
 function assertTokenShape(token: unknown, field: string, code: Code): asserts token is string {
   if (typeof token !== "string" || token === "") {
-    throw new ConnectError(
-      field === "token"
-        ? "token: the token source returned no token"
-        : `${field}: the provider returned no token`,
-      code,
-    );
+    const message =
+      code === Code.InvalidArgument
+        ? `${field}: must be a non-empty string`
+        : field === "token"
+          ? "token: the token source returned no token"
+          : `${field}: the provider returned no token`;
+    throw new ConnectError(message, code);
   }
   // Visible ASCII only: anything else would break the header, and the runtime's error would quote it.
   if (!/^[\x21-\x7e]+$/.test(token)) {
