@@ -51,6 +51,20 @@ export function createActionsTransport(options: NodeActionsTransportOptions): Tr
   }
 }
 
+export type {
+  ClientCredentialsAuthOptions,
+  JwtProfileAuthOptions,
+  ServiceAccountKeyFile,
+  TokenProvider,
+} from "./auth.js";
+export {
+  createAuthInterceptor,
+  createClientCredentialsAuth,
+  createJwtProfileAuth,
+  createTokenAuth,
+} from "./auth.js";
 export type { ActionsClient, RawClients } from "./client.js";
 export { createActionsClient } from "./client.js";
+export type { RetryOptions } from "./retry.js";
+export { createRetryInterceptor } from "./retry.js";
 export type { ActionsTransportOptions, TokenSource } from "./transport-options.js";

@@ -1,4 +1,6 @@
 import type { Interceptor } from "@connectrpc/connect";
+import type { TokenProvider } from "./auth.js";
+import type { RetryOptions } from "./retry.js";
 
 /**
  * Supplies a bearer token; called once per request, so it may cache and refresh.
@@ -11,16 +13,23 @@ export type TokenSource = string | (() => string | Promise<string>);
 export interface ActionsTransportOptions {
   /** ZITADEL's base URL, e.g. `https://my-instance.zitadel.cloud`. */
   baseUrl: string;
-  /** A personal access token or a function returning one; sent as `authorization: Bearer …`. */
+  /** A personal access token or a function returning one; sent as `authorization: Bearer …`. Set this or `auth`. */
   token?: TokenSource;
+  /** A token provider (`createTokenAuth`, `createJwtProfileAuth`, `createClientCredentialsAuth`). Set this or `token`. */
+  auth?: TokenProvider;
   /** Organization id sent as `x-zitadel-orgid` on v1 (ManagementService) calls; unset sends none. */
   orgId?: string;
-  /** Extra interceptors; they run inside ours, so they see the final headers. */
+  /** Extra interceptors; they run inside ours (after retry and auth), so they see the final headers. */
   interceptors?: Interceptor[];
   /** Deadline for every call without its own `timeoutMs`; unset means no deadline. */
   defaultTimeoutMs?: number;
+  /**
+   * Retries of idempotent calls on `Unavailable`/`ResourceExhausted` (default on:
+   * `{ maxAttempts: 3, initialBackoffMs: 200, maxBackoffMs: 5000 }`); `false` turns them off.
+   */
+  retry?: RetryOptions | false;
   /** Allow credentials over plain `http://` to a non-loopback host (default false: refused). */
   allowInsecure?: boolean;
 }
 
-export type { Interceptor };
+export type { Interceptor, RetryOptions, TokenProvider };

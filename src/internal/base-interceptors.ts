@@ -1,38 +1,45 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { ManagementService } from "../../gen/zitadel/management_pb.js";
-import type { ActionsTransportOptions, TokenSource } from "../transport-options.js";
+import { parseSecureUrl } from "../auth/secure-url.js";
+import { createAuthInterceptor, createTokenAuth } from "../auth.js";
+import { createRetryInterceptor } from "../retry.js";
+import type { ActionsTransportOptions } from "../transport-options.js";
 
 const orgHeader = "x-zitadel-orgid";
 
 /**
- * Build the interceptors every actions transport applies: bearer token and org header.
+ * Build the interceptors every actions transport applies, outermost first: retry, auth, org header,
+ * then the caller's own.
  *
- * Also refuses credentials over plain http to non-loopback hosts unless `allowInsecure` is set.
+ * Retry is outermost so each attempt runs auth again (a refreshed token after a blip). Also refuses
+ * credentials over plain http to non-loopback hosts unless `allowInsecure` is set.
  */
 export function createBaseInterceptors(options: ActionsTransportOptions): Interceptor[] {
-  assertSafeBaseUrl(options);
+  if (typeof options !== "object" || options === null) {
+    throw new ConnectError(
+      "createActionsTransport: options must be an object",
+      Code.InvalidArgument,
+    );
+  }
+  if (options.token !== undefined && options.auth !== undefined) {
+    throw new ConnectError("token, auth: set one of them, not both", Code.InvalidArgument);
+  }
+  const carriesCredentials = options.token !== undefined || options.auth !== undefined;
+  parseSecureUrl("baseUrl", options.baseUrl, carriesCredentials, options.allowInsecure);
+  assertTimeout(options.defaultTimeoutMs);
   const interceptors: Interceptor[] = [];
-  if (options.token !== undefined) {
-    interceptors.push(createBearerInterceptor(options.token));
+  if (options.retry !== false) {
+    interceptors.push(createRetryInterceptor(options.retry === undefined ? {} : options.retry));
+  }
+  if (options.auth !== undefined) {
+    interceptors.push(createAuthInterceptor(options.auth));
+  } else if (options.token !== undefined) {
+    interceptors.push(createAuthInterceptor(createTokenAuth(options.token)));
   }
   if (options.orgId !== undefined && options.orgId !== "") {
     interceptors.push(createOrgIdInterceptor(options.orgId));
   }
   return [...interceptors, ...(options.interceptors ?? [])];
-}
-
-function createBearerInterceptor(token: TokenSource): Interceptor {
-  const read = typeof token === "string" ? () => token : token;
-  return (next) => async (req) => {
-    if (!req.header.has("authorization")) {
-      const value = await read();
-      if (typeof value !== "string" || value === "") {
-        throw new ConnectError("token: the token source returned no token", Code.Unauthenticated);
-      }
-      req.header.set("authorization", `Bearer ${value}`);
-    }
-    return next(req);
-  };
 }
 
 function createOrgIdInterceptor(orgId: string): Interceptor {
@@ -44,34 +51,12 @@ function createOrgIdInterceptor(orgId: string): Interceptor {
   };
 }
 
-function assertSafeBaseUrl(options: ActionsTransportOptions): void {
-  let url: URL;
-  try {
-    url = new URL(options.baseUrl);
-  } catch {
+function assertTimeout(ms: unknown): void {
+  if (ms === undefined) return;
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms <= 0) {
     throw new ConnectError(
-      "baseUrl: must be an absolute http:// or https:// URL",
+      "defaultTimeoutMs: must be a positive finite number of milliseconds",
       Code.InvalidArgument,
     );
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConnectError("baseUrl: must use http:// or https://", Code.InvalidArgument);
-  }
-  const carriesCredentials = options.token !== undefined;
-  if (
-    url.protocol === "http:" &&
-    carriesCredentials &&
-    !options.allowInsecure &&
-    !isLoopback(url)
-  ) {
-    throw new ConnectError(
-      `baseUrl: refusing to send credentials over plain http to ${url.host}; use https or set allowInsecure: true`,
-      Code.InvalidArgument,
-    );
-  }
-}
-
-function isLoopback(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
