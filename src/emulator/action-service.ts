@@ -87,14 +87,15 @@ function createActionServiceImpl(
     }
   }
 
-  function conditionId(c: Condition): string {
+  /** Return the stored id of a condition; with `check`, reject names missing from the catalog. */
+  function conditionId(c: Condition, check = true): string {
     const t = c.conditionType;
     switch (t.case) {
       case "request":
       case "response": {
         const inner = t.value.condition;
         if (inner.case === "method") {
-          if (!knownMethods.has(inner.value)) {
+          if (check && !knownMethods.has(inner.value)) {
             throw zitadelError(
               Code.NotFound,
               "COMMAND-vysplsevt8",
@@ -104,7 +105,7 @@ function createActionServiceImpl(
           return `${t.case}${inner.value}`;
         }
         if (inner.case === "service") {
-          if (!knownServices.has(inner.value)) {
+          if (check && !knownServices.has(inner.value)) {
             throw zitadelError(
               Code.NotFound,
               "COMMAND-qu6dfhiioq",
@@ -116,14 +117,14 @@ function createActionServiceImpl(
         return t.case;
       }
       case "function":
-        if (!catalog.functions.includes(t.value.name)) {
+        if (check && !catalog.functions.includes(t.value.name)) {
           throw zitadelError(Code.NotFound, "COMMAND-cdy39t0ksr", "Execution condition is invalid");
         }
         return `function/${t.value.name}`;
       case "event": {
         const inner = t.value.condition;
         if (inner.case === "event") {
-          if (!catalog.eventTypes.includes(inner.value)) {
+          if (check && !catalog.eventTypes.includes(inner.value)) {
             throw zitadelError(
               Code.NotFound,
               "COMMAND-74aaqj8fv9",
@@ -133,7 +134,7 @@ function createActionServiceImpl(
           return `event/${inner.value}`;
         }
         if (inner.case === "group") {
-          if (!isKnownEventGroup(catalog, inner.value)) {
+          if (check && !isKnownEventGroup(catalog, inner.value)) {
             throw zitadelError(
               Code.NotFound,
               "COMMAND-er5oneb5lz",
@@ -517,7 +518,8 @@ function createActionServiceImpl(
         if (filter.case === "inConditionsFilter") {
           const conditions = filter.value.conditions;
           if (conditions.length === 0) throw emptyInList();
-          const ids = conditions.map(conditionId);
+          // Listing converts conditions to ids without checking they exist, as ZITADEL's query does.
+          const ids = conditions.map((c) => conditionId(c, false));
           all = all.filter((e) => ids.includes(e.id));
         } else if (filter.case === "executionTypeFilter") {
           const prefix = executionTypePrefix(filter.value.executionType);
@@ -579,7 +581,7 @@ function createActionServiceImpl(
 
 /** Apply ZITADEL's command-level checks of a new target (after the proto rules). */
 function validateTargetCommand(req: CreateTargetRequest): void {
-  if (req.name.trim() === "") {
+  if (req.name === "") {
     throw zitadelError(Code.InvalidArgument, "COMMAND-ddqbm9us5p", "Target is invalid");
   }
   if (req.timeout === undefined || durationNanos(req.timeout) === 0n) {
@@ -592,7 +594,7 @@ function validateTargetCommand(req: CreateTargetRequest): void {
 
 /** Apply the command-level checks of a target change; same rules and ids as on create. */
 function validateTargetChange(req: UpdateTargetRequest): void {
-  if (req.name !== undefined && req.name.trim() === "") {
+  if (req.name !== undefined && req.name === "") {
     throw zitadelError(Code.InvalidArgument, "COMMAND-ddqbm9us5p", "Target is invalid");
   }
   if (req.timeout !== undefined && durationNanos(req.timeout) === 0n) {

@@ -256,7 +256,7 @@ function createManagementServiceImpl(
       );
       if (err) throw err;
       const { orgId, org } = orgOf(ctx);
-      if (req.name.trim() === "") {
+      if (req.name === "") {
         throw zitadelError(Code.InvalidArgument, "COMMAND-eg2gf", "Action is invalid");
       }
       assertNameFree(org, req.name);
@@ -291,7 +291,7 @@ function createManagementServiceImpl(
       );
       if (err) throw err;
       const { orgId, org } = orgOf(ctx);
-      if (req.name.trim() === "") {
+      if (req.name === "") {
         throw zitadelError(Code.InvalidArgument, "COMMAND-Df2f3", "Action is invalid");
       }
       const action = org.actions.get(req.id);

@@ -1007,6 +1007,38 @@ const behaviourCases: BehaviourCase[] = [
   }),
   row({
     rpc: "action.listExecutions",
+    name: "matches nothing (no error) for a condition filter naming an unknown method",
+    setup: async (c) => {
+      const t = await makeTarget(c);
+      await c.action.setExecution({ condition: methodCondition(userAdded), targets: [t] });
+    },
+    call: (c) =>
+      c.action.listExecutions({
+        filters: [
+          {
+            filter: {
+              case: "inConditionsFilter",
+              value: { conditions: [methodCondition("/acme.Nope/Nope")] },
+            },
+          },
+        ],
+      }),
+    check: (r) => {
+      expect(r.executions).toEqual([]);
+      expect(r.pagination?.totalResult).toBe(0n);
+    },
+  }),
+  row({
+    rpc: "action.listExecutions",
+    name: "fails with UNKNOWN and no id on an empty condition list",
+    call: (c) =>
+      c.action.listExecutions({
+        filters: [{ filter: { case: "inConditionsFilter", value: { conditions: [] } } }],
+      }),
+    fails: { code: Code.Unknown, id: null, message: "values array must not be empty" },
+  }),
+  row({
+    rpc: "action.listExecutions",
     name: "rejects a limit above 1000 with QUERY-4M0fs",
     call: (c) => c.action.listExecutions({ pagination: { limit: 5000 } }),
     fails: { code: Code.InvalidArgument, id: "QUERY-4M0fs" },
