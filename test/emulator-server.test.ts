@@ -223,6 +223,25 @@ describe("authentication", () => {
     );
     expect(ok.services.length).toBeGreaterThan(5);
   });
+
+  it("requires a token with requireAuth even without a static token", async () => {
+    const emulator = await start({ requireAuth: true, tokenValidators: [(t) => t === "issued-2"] });
+    const client = createClient(
+      ActionService,
+      createGrpcWebTransport({ baseUrl: emulator.baseUrl, httpVersion: "1.1" }),
+    );
+    await expect(client.listExecutionServices({})).rejects.toMatchObject({
+      code: Code.Unauthenticated,
+    });
+    await expect(
+      client.listExecutionServices({}, { headers: { authorization: "Bearer static" } }),
+    ).rejects.toMatchObject({ code: Code.Unauthenticated });
+    const ok = await client.listExecutionServices(
+      {},
+      { headers: { authorization: "bearer issued-2" } },
+    );
+    expect(ok.services.length).toBeGreaterThan(5);
+  });
 });
 
 describe("options", () => {

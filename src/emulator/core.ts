@@ -18,6 +18,8 @@ import { createStore, type Store } from "./store.js";
 interface EmulatorOptions {
   /** Require `authorization: Bearer <token>` on every call; others get `Unauthenticated`. */
   token?: string;
+  /** Require a valid bearer token on every call (default: only when `token` is set). */
+  requireAuth?: boolean;
   /** Initial data, loaded on start and again by `reset()`. */
   seed?: EmulatorSeed;
   /** Delay added to every call, in milliseconds. */
@@ -58,7 +60,7 @@ function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore {
   const auth: EmulatorAuth = {
     token: options.token,
     validators: [],
-    required: () => auth.token !== undefined,
+    required: () => options.requireAuth ?? auth.token !== undefined,
   };
   const load = () => {
     if (options.seed !== undefined)

@@ -166,8 +166,12 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
   });
   const address = server.address() as net.AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const baseUrl = `http://${hostForUrl}:${address.port}`;
+  // Extension point: components that need the issuer URL (e.g. the OAuth endpoints) are wired here:
+  // `handlers.unshift((req, res) => oauth.handle(req, res))` answers their paths before the RPC
+  // adapter, and `core.auth.validators.push((t) => oauth.isValidToken(t))` accepts their tokens.
   return {
-    baseUrl: `http://${hostForUrl}:${address.port}`,
+    baseUrl,
     port: address.port,
     close: () =>
       new Promise<void>((resolve) => {
