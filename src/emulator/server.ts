@@ -1,0 +1,291 @@
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import * as net from "node:net";
+import { createContextValues } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { createEmulatorCore, type EmulatorOptions } from "./core.js";
+import { type FaultSpec, type ResponseControl, responseControlKey } from "./faults.js";
+
+/** A request as seen by the emulator's HTTP handlers (HTTP/1.1 or HTTP/2). */
+type EmulatorRequest = http.IncomingMessage | http2.Http2ServerRequest;
+/** A response as seen by the emulator's HTTP handlers (HTTP/1.1 or HTTP/2). */
+type EmulatorResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+/**
+ * An extra HTTP handler tried before the RPC adapter (e.g. OAuth endpoints); resolves `true` when it
+ * answered the request.
+ */
+type EmulatorHttpHandler = (
+  req: EmulatorRequest,
+  res: EmulatorResponse,
+) => boolean | Promise<boolean>;
+
+/** Options of `startEmulator`. */
+interface StartEmulatorOptions extends EmulatorOptions {
+  /** Port to listen on (default 0: an ephemeral port). */
+  port?: number;
+  /** Host to bind (default `"127.0.0.1"`). */
+  host?: string;
+  /** Extra HTTP handlers tried in order before the RPC adapter. */
+  httpHandlers?: EmulatorHttpHandler[];
+  /** Extra bearer-token validators accepted besides `token` (e.g. tokens the emulator issued). */
+  tokenValidators?: Array<(token: string) => boolean>;
+}
+
+/** A running emulator. */
+interface Emulator {
+  /** `http://<host>:<port>`: the base URL for gRPC, gRPC-web and Connect clients. */
+  readonly baseUrl: string;
+  /** The bound port. */
+  readonly port: number;
+  /** Stop listening and close every open connection. */
+  close(): Promise<void>;
+  /** Restore the initial state (seed), drop pending faults and reset call counts. */
+  reset(): void;
+  /** Queue a fault for the next calls of an RPC. */
+  injectFault(spec: FaultSpec): void;
+  /** Drop every pending fault. */
+  clearFaults(): void;
+  /** Return how many calls of an RPC (by name, e.g. `"GetTarget"`) reached the server; all when omitted. */
+  callCount(method?: string): number;
+  /** Change the delay added to every call. */
+  setLatency(ms: number): void;
+}
+
+const allowedHeaders = [
+  "content-type",
+  "x-grpc-web",
+  "x-user-agent",
+  "authorization",
+  "x-zitadel-orgid",
+  "connect-protocol-version",
+  "connect-timeout-ms",
+  "grpc-timeout",
+  "connect-accept-encoding",
+  "connect-content-encoding",
+  "grpc-accept-encoding",
+  "grpc-encoding",
+];
+const exposedHeaders = [
+  "grpc-status",
+  "grpc-message",
+  "grpc-status-details-bin",
+  "grpc-encoding",
+  "grpc-accept-encoding",
+  "connect-content-encoding",
+  "connect-accept-encoding",
+];
+
+/**
+ * Start an emulator serving gRPC (HTTP/2 cleartext), gRPC-web and Connect (HTTP/1.1) on one port.
+ *
+ * It is a development and test tool, not a ZITADEL replacement.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "zitadel-actions/emulator";
+ * import { createActionsClient, createActionsTransport } from "zitadel-actions/node";
+ * const emulator = await startEmulator({ token: "dev" });
+ * const client = createActionsClient(createActionsTransport({ baseUrl: emulator.baseUrl, token: "dev" }));
+ * // ...
+ * await emulator.close();
+ * ```
+ */
+async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+  const core = createEmulatorCore(options);
+  core.auth.validators.push(...(options.tokenValidators ?? []));
+  const handlers: EmulatorHttpHandler[] = [...(options.httpHandlers ?? [])];
+  const controls = new WeakMap<EmulatorRequest, ResponseControl>();
+  const adapter = connectNodeAdapter({
+    routes: core.routes,
+    interceptors: core.interceptors,
+    contextValues: (req) => createContextValues().set(responseControlKey, controls.get(req)),
+  });
+
+  const onRequest = (req: EmulatorRequest, res: EmulatorResponse) => {
+    req.on("error", () => {});
+    res.on("error", () => {});
+    handle(req, res).catch(() => {
+      if (!res.headersSent) {
+        res.writeHead(500);
+        res.end();
+      }
+    });
+  };
+  const handle = async (req: EmulatorRequest, res: EmulatorResponse) => {
+    applyCors(req, res);
+    if (req.method === "OPTIONS") {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    for (const handler of handlers) {
+      if (await handler(req, res)) return;
+    }
+    const control: ResponseControl = { mode: "normal" };
+    controls.set(req, control);
+    guardResponse(res, control, () => {
+      const session = "stream" in req ? req.stream?.session : undefined;
+      const raw = session === undefined ? req.socket : rawSockets.get(session);
+      raw?.destroy();
+      session?.destroy();
+    });
+    adapter(req as http.IncomingMessage, res as http.ServerResponse);
+  };
+
+  const h1 = http.createServer(onRequest);
+  const h2 = http2.createServer({}, onRequest);
+  // Remember each HTTP/2 session's raw socket, so a drop fault can cut the TCP connection itself.
+  const rawSockets = new WeakMap<http2.Http2Session, net.Socket>();
+  let connecting: net.Socket | undefined;
+  h2.on("session", (session) => {
+    if (connecting !== undefined) rawSockets.set(session, connecting);
+  });
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    sniff(socket, (isHttp2) => {
+      if (isHttp2) {
+        connecting = socket;
+        h2.emit("connection", socket);
+        connecting = undefined;
+      } else {
+        h1.emit("connection", socket);
+        socket.resume();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as net.AddressInfo;
+  const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const baseUrl = `http://${hostForUrl}:${address.port}`;
+  // Extension point: components that need the issuer URL (e.g. the OAuth endpoints) are wired here:
+  // `handlers.unshift((req, res) => oauth.handle(req, res))` answers their paths before the RPC
+  // adapter, and `core.auth.validators.push((t) => oauth.isValidToken(t))` accepts their tokens.
+  return {
+    baseUrl,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        h1.close();
+        h2.close();
+      }),
+    reset: core.reset,
+    injectFault: (spec) => core.faults.inject(spec),
+    clearFaults: () => core.faults.clear(),
+    callCount: (method) => core.faults.callCount(method),
+    setLatency: (ms) => core.setLatency(ms),
+  };
+}
+
+/** Decide from the first bytes whether a connection speaks HTTP/2 with prior knowledge (`PRI * HTTP/2.0`). */
+function sniff(socket: net.Socket, route: (isHttp2: boolean) => void): void {
+  let seen = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    seen = Buffer.concat([seen, chunk]);
+    if (seen.length < 3) return;
+    socket.off("data", onData);
+    socket.pause();
+    socket.unshift(seen);
+    route(seen.subarray(0, 3).toString("latin1") === "PRI");
+  };
+  socket.on("data", onData);
+}
+
+function applyCors(req: EmulatorRequest, res: EmulatorResponse): void {
+  const origin = req.headers.origin;
+  res.setHeader("access-control-allow-origin", typeof origin === "string" ? origin : "*");
+  res.setHeader("vary", "origin");
+  res.setHeader("access-control-expose-headers", exposedHeaders.join(", "));
+  if (req.method === "OPTIONS") {
+    const requested = req.headers["access-control-request-headers"];
+    const extra =
+      typeof requested === "string" ? requested.split(",").map((h) => h.trim().toLowerCase()) : [];
+    res.setHeader("access-control-allow-methods", "POST, GET, OPTIONS");
+    res.setHeader(
+      "access-control-allow-headers",
+      [...new Set([...allowedHeaders, ...extra])].filter(Boolean).join(", "),
+    );
+    res.setHeader("access-control-max-age", "7200");
+  }
+}
+
+/**
+ * Let a drop or corrupt fault take over the response once the handler has run: connect writes the
+ * head only after the implementation answered, so the call's effect has happened by then.
+ */
+function guardResponse(
+  res: EmulatorResponse,
+  control: ResponseControl,
+  destroyConnection: () => void,
+): void {
+  const r = res as http.ServerResponse;
+  const writeHead = r.writeHead.bind(r) as (
+    status: number,
+    headers?: http.OutgoingHttpHeaders,
+  ) => unknown;
+  const write = r.write.bind(r) as (chunk: unknown, encoding?: unknown, cb?: unknown) => boolean;
+  let corruptNext = false;
+  let enveloped = false;
+  (r as { writeHead: unknown }).writeHead = (
+    status: number,
+    headers?: http.OutgoingHttpHeaders,
+  ) => {
+    if (control.mode === "drop") {
+      neutralize(r);
+      destroyConnection();
+      return r;
+    }
+    if (control.mode === "corrupt") {
+      corruptNext = true;
+      const h = { ...(headers ?? {}) };
+      delete h["content-length"];
+      enveloped = String(h["content-type"] ?? "").startsWith("application/grpc");
+      return writeHead(status, h);
+    }
+    return writeHead(status, headers);
+  };
+  (r as { write: unknown }).write = (chunk: unknown, encoding?: unknown, cb?: unknown) => {
+    if (!corruptNext) return write(chunk, encoding, cb);
+    corruptNext = false;
+    const bytes = Buffer.from(chunk as Uint8Array);
+    if (enveloped && bytes.length >= 5) {
+      // Promise more message bytes than will ever arrive.
+      bytes.writeUInt32BE(bytes.readUInt32BE(1) + 64, 1);
+      return write(bytes, encoding, cb);
+    }
+    return write(Buffer.from([0x0a, 0xff, 0xff]), encoding, cb);
+  };
+}
+
+function neutralize(res: http.ServerResponse): void {
+  const r = res as unknown as Record<string, unknown>;
+  r.write = (_chunk: unknown, _encoding: unknown, cb?: unknown) => {
+    if (typeof cb === "function") cb();
+    return true;
+  };
+  r.addTrailers = () => {};
+  r.end = () => {
+    res.emit("end");
+    return res;
+  };
+}
+
+export type {
+  Emulator,
+  EmulatorHttpHandler,
+  EmulatorRequest,
+  EmulatorResponse,
+  StartEmulatorOptions,
+};
+export { startEmulator };

@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import { afterEach, describe, expect, it } from "vitest";
+import { ActionService } from "../gen/zitadel/action/v2/action_service_pb.js";
+import { type CliRun, runCli } from "../src/emulator/cli-main.js";
+
+const runs: CliRun[] = [];
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((r) => r.emulator?.close()));
+});
+
+async function cli(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const run = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  runs.push(run);
+  return { run, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("runCli", () => {
+  it("starts the emulator, prints its URL and answers gRPC and gRPC-web", async () => {
+    const { run, out } = await cli(["emulator", "--port", "0", "--host", "127.0.0.1"]);
+    expect(run.emulator).toBeDefined();
+    expect(out).toMatch(/^ZITADEL Actions emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const baseUrl = out.split(" ").pop()!;
+    for (const transport of [
+      createGrpcTransport({ baseUrl }),
+      createGrpcWebTransport({ baseUrl, httpVersion: "1.1" }),
+    ]) {
+      expect(
+        (await createClient(ActionService, transport).listExecutionFunctions({})).functions,
+      ).toHaveLength(3);
+    }
+  });
+
+  it("enforces --token without printing it and loads --seed", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "emulator-cli-"));
+    try {
+      const seedFile = join(dir, "seed.json");
+      await writeFile(
+        seedFile,
+        JSON.stringify({
+          targets: [{ name: "seeded", endpoint: "https://example.com", type: "async" }],
+        }),
+      );
+      const { run, out } = await cli([
+        "emulator",
+        "--port=0",
+        "--token",
+        "cli-secret",
+        "--seed",
+        seedFile,
+      ]);
+      expect(out).not.toContain("cli-secret");
+      const client = createClient(
+        ActionService,
+        createGrpcTransport({ baseUrl: run.emulator!.baseUrl }),
+      );
+      const denied = await client.listTargets({}).catch((e: unknown) => ConnectError.from(e));
+      expect((denied as ConnectError).code).toBe(Code.Unauthenticated);
+      const list = await client.listTargets(
+        {},
+        { headers: { authorization: "Bearer cli-secret" } },
+      );
+      expect(list.targets.map((t) => t.name)).toEqual(["seeded"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [["emulator", "--port", "x"], /--port/],
+    [["emulator", "--bogus"], /unknown argument "--bogus"/],
+    [["emulator", "--token"], /--token: missing value/],
+    [["serve"], /unknown command "serve"/],
+    [["emulator", "--seed", "/nonexistent/seed.json"], /--seed: cannot read/],
+  ])("refuses %j with exit code 2", async (argv, message) => {
+    const { run, err } = await cli(argv);
+    expect(run.emulator).toBeUndefined();
+    expect(run.exitCode).toBe(2);
+    expect(err).toMatch(message);
+  });
+
+  it("prints usage for --help", async () => {
+    const { run, out } = await cli(["emulator", "--help"]);
+    expect(run.exitCode).toBe(0);
+    expect(out).toContain("Usage: zitadel-actions emulator");
+  });
+});
+
+const cliJs = fileURLToPath(new URL("../dist/src/emulator/cli.js", import.meta.url));
+const built = existsSync(cliJs);
+if (!built) {
+  console.warn(
+    `skipping the child-process CLI test: ${cliJs} is missing (run \`npm run build\` first)`,
+  );
+}
+
+describe.skipIf(!built)("the built bin as a child process", () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child !== undefined && child.exitCode === null) child.kill("SIGKILL");
+  });
+
+  it("prints its URL, answers, and exits 0 on SIGTERM", async () => {
+    child = spawn(process.execPath, [cliJs, "emulator", "--port", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const proc = child;
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      proc.stdout!.on("data", (chunk: Buffer) => {
+        text += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(text);
+        if (match) resolve(match[1]!);
+      });
+      proc.once("exit", (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    const client = createClient(ActionService, createGrpcTransport({ baseUrl }));
+    expect((await client.listExecutionFunctions({})).functions).toContain("preuserinfo");
+    const exit = new Promise<number | null>((resolve) =>
+      proc.once("exit", (code) => resolve(code)),
+    );
+    proc.kill("SIGTERM");
+    expect(await exit).toBe(0);
+  });
+});
