@@ -66,7 +66,11 @@ export async function bundleApp(source) {
       logLevel: "silent",
     });
     const code = result.outputFiles[0].contents;
-    return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+    return {
+      minified: code.length,
+      gzip: gzipSync(code, { level: 9 }).length,
+      metafile: result.metafile,
+    };
   } finally {
     rmSync(entry, { force: true });
   }
@@ -78,7 +82,8 @@ export function breakdown(metafile) {
   const output = Object.values(metafile.outputs)[0];
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
     if (path.includes("node_modules/")) groups.runtime += bytesInOutput;
-    else if (/gen\/zitadel\/(action\/v2|filter\/v2)\//.test(path)) groups["v2 schemas"] += bytesInOutput;
+    else if (/gen\/zitadel\/(action\/v2|filter\/v2)\//.test(path))
+      groups["v2 schemas"] += bytesInOutput;
     else if (/gen\/zitadel\//.test(path)) groups["v1 schemas"] += bytesInOutput;
     else if (path.includes("dist/src/")) groups.facade += bytesInOutput;
     else groups.other += bytesInOutput;

@@ -17,7 +17,9 @@ export function benchImportTime({ runs = 7 } = {}) {
     const times = [];
     for (let i = 0; i < runs; i++) {
       const script = `const t0 = performance.now(); await import(${JSON.stringify(`${root}${file}`)}); console.log(performance.now() - t0);`;
-      const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        encoding: "utf8",
+      });
       if (r.status !== 0) throw new Error(r.stderr);
       times.push(Number(r.stdout.trim()));
     }

@@ -61,10 +61,15 @@ export async function benchListing({ concurrencies = [1, 4, 8], runs = 3 } = {})
     for (const concurrency of concurrencies) {
       const results = [];
       for (let i = 0; i < runs; i++) results.push(await walk(emulator.baseUrl, concurrency));
-      if (results.some((r) => r.n !== total)) throw new Error(`listing returned ${results.map((r) => r.n)} items`);
+      if (results.some((r) => r.n !== total))
+        throw new Error(`listing returned ${results.map((r) => r.n)} items`);
       results.sort((a, b) => a.ms - b.ms);
       const median = results[Math.floor(runs / 2)];
-      rows.push({ concurrency, ms: median.ms, peakHeapMb: Math.max(...results.map((r) => r.peakHeapMb)) });
+      rows.push({
+        concurrency,
+        ms: median.ms,
+        peakHeapMb: Math.max(...results.map((r) => r.peakHeapMb)),
+      });
       process.stderr.write(`  listing c=${concurrency}: ${median.ms.toFixed(0)} ms\n`);
     }
     return rows;

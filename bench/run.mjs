@@ -36,14 +36,25 @@ lines.push(
   "",
 );
 lines.push("## 1. Unary GetTarget against the emulator (separate process)", "");
-lines.push("| client | protocol | concurrency | calls/s | p50 ms | p99 ms |", "|---|---|---:|---:|---:|---:|");
+lines.push(
+  "| client | protocol | concurrency | calls/s | p50 ms | p99 ms |",
+  "|---|---|---:|---:|---:|---:|",
+);
 for (const r of unary) {
-  lines.push(`| ${r.client} | ${r.protocol} | ${r.concurrency} | ${fmt(r.throughput, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} |`);
+  lines.push(
+    `| ${r.client} | ${r.protocol} | ${r.concurrency} | ${fmt(r.throughput, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} |`,
+  );
 }
-const raw = (c, p) => unary.find((r) => r.client === "raw Connect client" && r.concurrency === c && r.protocol === p);
-const facade = (c, p) => unary.find((r) => r.client === "facade" && r.concurrency === c && r.protocol === p);
+const raw = (c, p) =>
+  unary.find((r) => r.client === "raw Connect client" && r.concurrency === c && r.protocol === p);
+const facade = (c, p) =>
+  unary.find((r) => r.client === "facade" && r.concurrency === c && r.protocol === p);
 const grpcjs = (c) => unary.find((r) => r.client === "@grpc/grpc-js" && r.concurrency === c);
-lines.push("", "| concurrency | facade overhead vs raw (throughput) | facade overhead vs raw (p50) | ours raw ÷ grpc-js (throughput) |", "|---:|---:|---:|---:|");
+lines.push(
+  "",
+  "| concurrency | facade overhead vs raw (throughput) | facade overhead vs raw (p50) | ours raw ÷ grpc-js (throughput) |",
+  "|---:|---:|---:|---:|",
+);
 for (const c of [...new Set(unary.map((r) => r.concurrency))]) {
   const f = facade(c, "gRPC");
   const r = raw(c, "gRPC");
@@ -53,16 +64,26 @@ for (const c of [...new Set(unary.map((r) => r.concurrency))]) {
   );
 }
 lines.push("", "## 2. Listing 10,000 targets (page size 100, emulator latency 5 ms per call)", "");
-lines.push("| concurrency | wall time ms | speed-up | peak heap growth MiB |", "|---:|---:|---:|---:|");
+lines.push(
+  "| concurrency | wall time ms | speed-up | peak heap growth MiB |",
+  "|---:|---:|---:|---:|",
+);
 const seq = listing.find((r) => r.concurrency === 1);
 for (const r of listing) {
-  lines.push(`| ${r.concurrency === 1 ? "1 (sequential)" : r.concurrency} | ${fmt(r.ms, 0)} | ${fmt(seq.ms / r.ms, 1)}× | ${fmt(r.peakHeapMb, 1)} |`);
+  lines.push(
+    `| ${r.concurrency === 1 ? "1 (sequential)" : r.concurrency} | ${fmt(r.ms, 0)} | ${fmt(seq.ms / r.ms, 1)}× | ${fmt(r.peakHeapMb, 1)} |`,
+  );
 }
 lines.push("", "## 3. Browser bundle (esbuild, minified, gzip level 9)", "");
-lines.push("| app | minified kB | gzip kB | runtime kB | v2 schemas kB | v1 schemas kB | facade kB |", "|---|---:|---:|---:|---:|---:|---:|");
+lines.push(
+  "| app | minified kB | gzip kB | runtime kB | v2 schemas kB | v1 schemas kB | facade kB |",
+  "|---|---:|---:|---:|---:|---:|---:|",
+);
 for (const r of bundles) {
   const g = r.groups;
-  lines.push(`| ${r.app} | ${kb(r.minified)} | ${kb(r.gzip)} | ${kb(g.runtime)} | ${kb(g["v2 schemas"])} | ${kb(g["v1 schemas"])} | ${kb(g.facade)} |`);
+  lines.push(
+    `| ${r.app} | ${kb(r.minified)} | ${kb(r.gzip)} | ${kb(g.runtime)} | ${kb(g["v2 schemas"])} | ${kb(g["v1 schemas"])} | ${kb(g.facade)} |`,
+  );
 }
 lines.push("", "Per-part columns are minified bytes before gzip, as esbuild attributes them.", "");
 lines.push("## 4. Cold import time (median of fresh processes)", "");

@@ -21,10 +21,18 @@ export async function benchUnary({ concurrencies = [1, 16, 64], durationMs = 250
     const grpcJs = createGrpcJsClient(emulator.baseUrl);
     const kinds = [
       { name: "facade", protocol: "gRPC", fn: () => grpcClient.getTarget({ id }) },
-      { name: "raw Connect client", protocol: "gRPC", fn: () => grpcClient.raw.action.getTarget({ id }) },
+      {
+        name: "raw Connect client",
+        protocol: "gRPC",
+        fn: () => grpcClient.raw.action.getTarget({ id }),
+      },
       { name: "@grpc/grpc-js", protocol: "gRPC", fn: () => grpcJs.getTarget({ id }) },
       { name: "facade", protocol: "gRPC-web", fn: () => webClient.getTarget({ id }) },
-      { name: "raw Connect client", protocol: "gRPC-web", fn: () => webClient.raw.action.getTarget({ id }) },
+      {
+        name: "raw Connect client",
+        protocol: "gRPC-web",
+        fn: () => webClient.raw.action.getTarget({ id }),
+      },
     ];
     const rows = [];
     for (const concurrency of concurrencies) {

@@ -5,6 +5,11 @@ import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createEmulatorCore, type EmulatorOptions } from "./core.js";
 import { type FaultSpec, type ResponseControl, responseControlKey } from "./faults.js";
+import {
+  createOAuthEndpoints,
+  type OAuthEndpoints,
+  type ServiceAccountKeyRegistration,
+} from "./oauth.js";
 
 /** A request as seen by the emulator's HTTP handlers (HTTP/1.1 or HTTP/2). */
 type EmulatorRequest = http.IncomingMessage | http2.Http2ServerRequest;
@@ -30,6 +35,8 @@ interface StartEmulatorOptions extends EmulatorOptions {
   httpHandlers?: EmulatorHttpHandler[];
   /** Extra bearer-token validators accepted besides `token` (e.g. tokens the emulator issued). */
   tokenValidators?: Array<(token: string) => boolean>;
+  /** Lifetime of access tokens issued by `/oauth/v2/token`, in seconds (default 3600). */
+  tokenTtlSec?: number;
 }
 
 /** A running emulator. */
@@ -50,6 +57,12 @@ interface Emulator {
   callCount(method?: string): number;
   /** Change the delay added to every call. */
   setLatency(ms: number): void;
+  /** Register a service account's public key for the JWT-profile grant at `/oauth/v2/token`. */
+  addServiceAccountKey(registration: ServiceAccountKeyRegistration): void;
+  /** Register an OAuth client for the client-credentials grant at `/oauth/v2/token`. */
+  addClient(client: { clientId: string; clientSecret: string }): void;
+  /** The OAuth endpoints (issuer = `baseUrl`): token requests served, JWKS, JWT signing. */
+  readonly oauth: OAuthEndpoints;
 }
 
 const allowedHeaders = [
@@ -167,9 +180,11 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
   const address = server.address() as net.AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const baseUrl = `http://${hostForUrl}:${address.port}`;
-  // Extension point: components that need the issuer URL (e.g. the OAuth endpoints) are wired here:
-  // `handlers.unshift((req, res) => oauth.handle(req, res))` answers their paths before the RPC
-  // adapter, and `core.auth.validators.push((t) => oauth.isValidToken(t))` accepts their tokens.
+  // The issuer is the base URL, known only now: its token endpoint answers before the RPC adapter,
+  // and the access tokens it issues are accepted like the static `token`.
+  const oauth = createOAuthEndpoints({ issuer: baseUrl, tokenTtlSec: options.tokenTtlSec });
+  handlers.unshift((req, res) => oauth.handle(req, res));
+  core.auth.validators.push((t) => oauth.isValidToken(t));
   return {
     baseUrl,
     port: address.port,
@@ -185,6 +200,9 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
     clearFaults: () => core.faults.clear(),
     callCount: (method) => core.faults.callCount(method),
     setLatency: (ms) => core.setLatency(ms),
+    addServiceAccountKey: (registration) => oauth.addServiceAccountKey(registration),
+    addClient: (client) => oauth.addClient(client),
+    oauth,
   };
 }
 
