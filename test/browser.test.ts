@@ -19,6 +19,7 @@ import { bundledInputs, findForbiddenInputs } from "./helpers/bundle-inputs.js";
 import {
   type Consumer,
   createConsumer,
+  npmInstall,
   pinnedSpec,
   readJson,
   writeJson,
@@ -56,19 +57,7 @@ describe.skipIf(skip)("examples/browser in headless Chromium", () => {
             pkg.devDependencies[name] = pinnedSpec(name).slice(name.length + 1);
           }
           writeJson(join(consumer.dir, "package.json"), pkg);
-          await run(
-            "npm",
-            [
-              "install",
-              "--offline",
-              "--no-audit",
-              "--no-fund",
-              "--ignore-scripts",
-              "--loglevel=error",
-              tarball,
-            ],
-            { cwd: consumer.dir },
-          );
+          await npmInstall(consumer.dir, [tarball]);
           await run("npm", ["run", "--silent", "build"], { cwd: consumer.dir });
           return consumer;
         },
