@@ -1,10 +1,10 @@
 /**
- * Token providers for the transport's `auth` option: a personal access token, ZITADEL's JWT profile
- * (service-account key file) and OAuth client credentials, plus the interceptor that applies them.
+ * Token providers that log in: ZITADEL's JWT profile (service-account key file) and OAuth client
+ * credentials. The PAT provider and the interceptor live in `token-auth.ts`.
  *
  * @module
  */
-import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { SignJWT } from "jose";
 import { parseSecureUrl } from "./auth/secure-url.js";
 import {
@@ -12,22 +12,9 @@ import {
   parseServiceAccountKey,
   type ServiceAccountKeyFile,
 } from "./auth/service-account-key.js";
-import { createTokenCache, type TokenCache, untilAborted } from "./auth/token-cache.js";
+import { createTokenCache, type TokenCache } from "./auth/token-cache.js";
 import { requestToken, scopeList, tokenEndpointOf } from "./auth/token-request.js";
-import type { TokenSource } from "./transport-options.js";
-
-/**
- * Supplies bearer tokens to a transport; providers cache and refresh their token themselves.
- *
- * Provider objects hold their secrets in closures: `JSON.stringify`, `toString()` and `console.log`
- * show only the kind of provider and public identifiers.
- */
-interface TokenProvider {
-  /** Return a valid access token, fetching a new one when the cached one is about to expire. */
-  getToken(options?: { signal?: AbortSignal }): Promise<string>;
-  /** Drop the cached token (only if it equals `token`, when given) so the next call fetches anew. */
-  invalidate(token?: string): void;
-}
+import { describeProvider, type TokenProvider } from "./token-auth.js";
 
 /**
  * Options of `createJwtProfileAuth`.
@@ -65,46 +52,6 @@ interface ClientCredentialsAuthOptions {
 
 /** Assertion lifetime; ZITADEL accepts at most one hour. */
 const assertionLifetimeSec = 3600;
-
-/**
- * Create a provider for a personal access token (or a function returning one).
- *
- * @example
- * ```ts
- * const transport = createActionsTransport({ baseUrl, auth: createTokenAuth(process.env.ZITADEL_PAT!) });
- * ```
- */
-function createTokenAuth(token: TokenSource): TokenProvider {
-  if (typeof token === "string") {
-    assertTokenShape(token, "token", Code.InvalidArgument);
-    return describeProvider(
-      {
-        getToken: () => Promise.resolve(token),
-        invalidate: () => {},
-      },
-      "TokenAuth",
-      {},
-    );
-  }
-  if (typeof token !== "function") {
-    throw new ConnectError(
-      "token: must be a non-empty string or a function returning one",
-      Code.InvalidArgument,
-    );
-  }
-  return describeProvider(
-    {
-      getToken: async (options) => {
-        const value = await untilAborted(Promise.resolve().then(token), options?.signal);
-        assertTokenShape(value, "token", Code.Unauthenticated);
-        return value;
-      },
-      invalidate: () => {},
-    },
-    "TokenAuth",
-    {},
-  );
-}
 
 /**
  * Create a provider that logs in with a ZITADEL service-account key file (JWT profile grant).
@@ -196,100 +143,11 @@ function createClientCredentialsAuth(options: ClientCredentialsAuthOptions): Tok
   return describeProvider(cachedProvider(cache), "ClientCredentialsAuth", { issuer, clientId });
 }
 
-/**
- * Create an interceptor that sends `authorization: Bearer <token>` from a provider.
- *
- * A request that already carries an `authorization` header is left alone. When the server answers
- * `Unauthenticated`, the provider drops that token so the next call fetches a fresh one.
- *
- * @example
- * ```ts
- * const transport = createGrpcTransport({ baseUrl, interceptors: [createAuthInterceptor(createTokenAuth(pat))] });
- * ```
- */
-function createAuthInterceptor(provider: TokenProvider): Interceptor {
-  assertProvider(provider, "auth");
-  return (next) => async (req) => {
-    if (req.header.has("authorization")) {
-      return next(req);
-    }
-    const token = await provider.getToken({ signal: req.signal });
-    assertTokenShape(token, "auth", Code.Unauthenticated);
-    req.header.set("authorization", `Bearer ${token}`);
-    try {
-      return await next(req);
-    } catch (e) {
-      if (ConnectError.from(e).code === Code.Unauthenticated) {
-        provider.invalidate(token);
-      }
-      throw e;
-    }
-  };
-}
-
 function cachedProvider(cache: TokenCache): TokenProvider {
   return {
     getToken: (options) => cache.get(options?.signal),
     invalidate: (token) => cache.invalidate(token),
   };
-}
-
-/** Give a provider a safe printed form: its kind and public identifiers, no secrets. */
-function describeProvider(
-  provider: TokenProvider,
-  kind: string,
-  publicFields: Record<string, string>,
-): TokenProvider {
-  const summary = Object.entries(publicFields)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(" ");
-  const text = summary === "" ? `[${kind}]` : `[${kind} ${summary}]`;
-  const described = {
-    ...provider,
-    toString: () => text,
-    toJSON: () => ({ kind, ...publicFields }),
-  };
-  Object.defineProperty(described, Symbol.for("nodejs.util.inspect.custom"), {
-    value: () => text,
-  });
-  for (const name of ["toString", "toJSON"]) {
-    Object.defineProperty(described, name, { enumerable: false });
-  }
-  return Object.freeze(described);
-}
-
-function assertTokenShape(token: unknown, field: string, code: Code): asserts token is string {
-  if (typeof token !== "string" || token === "") {
-    const message =
-      code === Code.InvalidArgument
-        ? `${field}: must be a non-empty string`
-        : field === "token"
-          ? "token: the token source returned no token"
-          : `${field}: the provider returned no token`;
-    throw new ConnectError(message, code);
-  }
-  // Visible ASCII only: anything else would break the header, and the runtime's error would quote it.
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new ConnectError(
-      `${field}: the token contains characters not allowed in an HTTP header`,
-      code,
-    );
-  }
-}
-
-function assertProvider(provider: unknown, field: string): asserts provider is TokenProvider {
-  const p = provider as Partial<TokenProvider> | null;
-  if (
-    typeof p !== "object" ||
-    p === null ||
-    typeof p.getToken !== "function" ||
-    typeof p.invalidate !== "function"
-  ) {
-    throw new ConnectError(
-      `${field}: must be a token provider (createTokenAuth, createJwtProfileAuth or createClientCredentialsAuth)`,
-      Code.InvalidArgument,
-    );
-  }
 }
 
 function assertOptionsObject(options: unknown, fn: string): void {
@@ -309,15 +167,5 @@ function resolveFetch(custom: typeof globalThis.fetch | undefined): typeof globa
   return (input, init) => globalThis.fetch(input, init);
 }
 
-export type {
-  ClientCredentialsAuthOptions,
-  JwtProfileAuthOptions,
-  ServiceAccountKeyFile,
-  TokenProvider,
-};
-export {
-  createAuthInterceptor,
-  createClientCredentialsAuth,
-  createJwtProfileAuth,
-  createTokenAuth,
-};
+export type { ClientCredentialsAuthOptions, JwtProfileAuthOptions, ServiceAccountKeyFile };
+export { createClientCredentialsAuth, createJwtProfileAuth };

@@ -1,6 +1,6 @@
 import type { Interceptor } from "@connectrpc/connect";
-import type { TokenProvider } from "./auth.js";
 import type { RetryOptions } from "./retry.js";
+import type { TokenProvider } from "./token-auth.js";
 
 /**
  * Supplies a bearer token; called once per request, so it may cache and refresh.

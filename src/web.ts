@@ -44,10 +44,10 @@ export function createActionsTransport(options: WebActionsTransportOptions): Tra
   }
 }
 
-export type { TokenProvider } from "./auth.js";
-export { createAuthInterceptor, createTokenAuth } from "./auth.js";
 export type { ActionsClient, RawClients } from "./client.js";
 export { createActionsClient } from "./client.js";
 export type { RetryOptions } from "./retry.js";
 export { createRetryInterceptor } from "./retry.js";
+export type { TokenProvider } from "./token-auth.js";
+export { createAuthInterceptor, createTokenAuth } from "./token-auth.js";
 export type { ActionsTransportOptions, TokenSource } from "./transport-options.js";

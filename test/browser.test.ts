@@ -8,13 +8,13 @@ import { join } from "node:path";
 import type { Metafile } from "esbuild";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator } from "../src/emulator/index.js";
 import {
   hasChromium,
   launchChromium,
   type StaticServer,
   serveStatic,
 } from "./helpers/browser-page.js";
-import { startActionsApiServer } from "./helpers/browser-server.js";
 import { bundledInputs, findForbiddenInputs } from "./helpers/bundle-inputs.js";
 import {
   type Consumer,
@@ -29,7 +29,7 @@ import { packLibrary } from "./helpers/pack-tarball.js";
 
 const token = "browser-test-token";
 /** The API the page talks to; swap in the emulator here (it needs only `{ baseUrl, close }`). */
-const startApi = () => startActionsApiServer({ token });
+const startApi = () => startEmulator({ token });
 const artifacts = join(repoRoot, "test", ".artifacts");
 const skip = !hasChromium() && process.env.CI === undefined;
 
@@ -130,8 +130,8 @@ describe.skipIf(skip)("examples/browser in headless Chromium", () => {
       expect(items).toHaveLength(total);
       expect(items).toEqual(
         expect.arrayContaining([
-          `webhook-${protocol} · restWebhook · https://hooks.example.com/webhook · 10s`,
-          `call-${protocol} · restCall · https://hooks.example.com/call · 5s`,
+          `webhook-${protocol} · webhook · https://hooks.example.com/webhook · 10s`,
+          `call-${protocol} · call · https://hooks.example.com/call · 5s`,
         ]),
       );
       const ids = await tab

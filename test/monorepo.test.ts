@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PayloadType } from "../gen/zitadel/action/v2/target_pb.js";
 import { createActionsClient } from "../src/client.js";
+import { type Emulator, startEmulator } from "../src/emulator/index.js";
 import { createActionsTransport } from "../src/node.js";
-import { type ActionsApiServer, startActionsApiServer } from "./helpers/browser-server.js";
 import {
   type Consumer,
   createConsumer,
@@ -36,7 +36,7 @@ type PackageJson = {
 
 describe("examples/monorepo", () => {
   let repo: Consumer;
-  let api: ActionsApiServer;
+  let api: Emulator;
 
   beforeAll(async () => {
     const { tarball } = await packLibrary();
@@ -59,7 +59,7 @@ describe("examples/monorepo", () => {
       }
       writeJson(path, pkg);
     }
-    const [, server] = await Promise.all([npmInstall(repo.dir), startActionsApiServer({ token })]);
+    const [, server] = await Promise.all([npmInstall(repo.dir), startEmulator({ token })]);
     api = server;
   }, 120_000);
 

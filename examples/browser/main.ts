@@ -4,8 +4,9 @@
  * Query parameters: `api` (the API's base URL, default this page's origin), `protocol`
  * (`grpc-web` or `connect`) and `token` (a development token; never put a real one in a URL).
  */
+
+import type { Target } from "zitadel-actions";
 import { ConnectError } from "zitadel-actions";
-import type { Target } from "zitadel-actions/gen/zitadel/action/v2/target_pb";
 import { createActionsClient, createActionsTransport } from "zitadel-actions/web";
 
 const params = new URLSearchParams(location.search);
@@ -22,29 +23,29 @@ const client = createActionsClient(
 );
 
 async function main(): Promise<void> {
-  await client.raw.action.createTarget({
+  await client.createTarget({
     name: `webhook-${protocol}`,
     endpoint: "https://hooks.example.com/webhook",
-    targetType: { case: "restWebhook", value: { interruptOnError: true } },
-    timeout: { seconds: 10n },
+    type: "webhook",
+    interruptOnError: true,
+    timeout: "10s",
   });
-  await client.raw.action.createTarget({
+  await client.createTarget({
     name: `call-${protocol}`,
     endpoint: "https://hooks.example.com/call",
-    targetType: { case: "restCall", value: { interruptOnError: false } },
-    timeout: { seconds: 5n },
+    type: "call",
+    timeout: 5_000,
   });
-  const { targets, pagination } = await client.raw.action.listTargets({});
+  const targets = await client.listTargets({ sortBy: "NAME", asc: true }).toArray();
   list.replaceChildren(...targets.map(renderTarget));
-  status.textContent = `${pagination?.totalResult ?? 0n} targets via ${protocol}`;
+  status.textContent = `${targets.length} targets via ${protocol}`;
   status.dataset.state = "done";
 }
 
 function renderTarget(target: Target): HTMLLIElement {
   const item = document.createElement("li");
   item.dataset.id = target.id;
-  const seconds = target.timeout?.seconds ?? 0n;
-  item.textContent = `${target.name} · ${target.targetType.case} · ${target.endpoint} · ${seconds}s`;
+  item.textContent = `${target.name} · ${target.type} · ${target.endpoint} · ${target.timeout / 1000}s`;
   return item;
 }
 

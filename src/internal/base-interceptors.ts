@@ -1,8 +1,8 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { ManagementService } from "../../gen/zitadel/management_pb.js";
 import { parseSecureUrl } from "../auth/secure-url.js";
-import { createAuthInterceptor, createTokenAuth } from "../auth.js";
 import { createRetryInterceptor } from "../retry.js";
+import { createAuthInterceptor, createTokenAuth } from "../token-auth.js";
 import type { ActionsTransportOptions } from "../transport-options.js";
 
 const orgHeader = "x-zitadel-orgid";

@@ -63,6 +63,7 @@ async function main() {
     name: "from-cjs",
     endpoint: "https://hooks.example.com/cjs",
     targetType: { case: "restCall", value: { interruptOnError: false } },
+    timeout: { seconds: 5n },
   });
   const { targets } = await client.raw.action.listTargets({});
   out.call = {
