@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ActionService } from "../gen/zitadel/action/v2/action_service_pb.js";
 import { type CliRun, runCli } from "../src/emulator/cli-main.js";
+import { installedPackage } from "./helpers/installed-package.js";
+import type { Consumer } from "./helpers/pack-consumer.js";
 
 const runs: CliRun[] = [];
 afterEach(async () => {
@@ -94,22 +94,22 @@ describe("runCli", () => {
   });
 });
 
-const cliJs = fileURLToPath(new URL("../dist/src/emulator/cli.js", import.meta.url));
-const built = existsSync(cliJs);
-if (!built) {
-  console.warn(
-    `skipping the child-process CLI test: ${cliJs} is missing (run \`npm run build\` first)`,
-  );
-}
+describe("the packed bin (`zitadel-actions`) as a child process", () => {
+  let bin: string;
+  let consumer: Consumer;
+  beforeAll(async () => {
+    consumer = await installedPackage();
+    bin = join(consumer.dir, "node_modules", ".bin", "zitadel-actions");
+  }, 180_000);
+  afterAll(() => consumer?.remove());
 
-describe.skipIf(!built)("the built bin as a child process", () => {
   let child: ChildProcess | undefined;
   afterEach(() => {
     if (child !== undefined && child.exitCode === null) child.kill("SIGKILL");
   });
 
   it("prints its URL, answers, and exits 0 on SIGTERM", async () => {
-    child = spawn(process.execPath, [cliJs, "emulator", "--port", "0"], {
+    child = spawn(bin, ["emulator", "--port", "0"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const proc = child;

@@ -85,7 +85,7 @@ describe("receiver examples", () => {
   });
 
   it("are the code blocks of the README section, verbatim", async () => {
-    const doc = await readFile(join(root, "docs/readme/receiver.md"), "utf8");
+    const doc = await readFile(join(root, "README.md"), "utf8");
     const blocks = [...doc.matchAll(/```ts\n([\s\S]*?)\n```/g)].map((m) => m[1]);
     for (const file of examples) {
       const code = (await readFile(file, "utf8")).trimEnd();
