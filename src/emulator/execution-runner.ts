@@ -111,6 +111,7 @@ function createExecutionRunner(options: ExecutionRunnerOptions): ExecutionRunner
         (text) => {
           message = messageFromReply(input, text);
         },
+        req.signal,
       );
     }
     const res = await next(message === req.message ? req : { ...req, message });
@@ -125,6 +126,7 @@ function createExecutionRunner(options: ExecutionRunnerOptions): ExecutionRunner
       (text) => {
         reply = messageFromReply(output, text);
       },
+      req.signal,
     );
     return reply === res.message ? res : { ...res, message: reply };
   };

@@ -37,12 +37,13 @@ interface TargetCaller {
    * have changed it); `onReply` receives the non-empty body of each successful `call` target and
    * throws to reject it. An error of a target with `interruptOnError` (or a rejected reply of one)
    * rejects; other errors are dropped and the next target runs. `async` targets are started and
-   * never awaited.
+   * never awaited. `signal` (the RPC's) aborts the awaited calls, not the async ones.
    */
   callTargets(
     targetIds: readonly string[],
     payload: () => JsonObject,
     onReply?: (body: string) => void,
+    signal?: AbortSignal,
   ): Promise<void>;
   /** Abort every async call still in flight (used when the emulator closes). */
   abortPending(): void;
@@ -75,12 +76,17 @@ function createTargetCaller(options: TargetCallerOptions): TargetCaller {
       return await handleResponse(response.status, await response.text());
     } catch (e) {
       if (e instanceof ConnectError) throw e;
-      throw transportError(target.endpoint, timeout.aborted ? undefined : e);
+      const reason = timeout.aborted
+        ? "context deadline exceeded"
+        : signal?.aborted
+          ? "context canceled"
+          : describe(e);
+      throw transportError(target.endpoint, reason);
     }
   }
 
   return {
-    async callTargets(targetIds, payload, onReply) {
+    async callTargets(targetIds, payload, onReply, signal) {
       for (const id of targetIds) {
         const target = options.store.targets.get(id);
         if (target === undefined) continue;
@@ -94,7 +100,7 @@ function createTargetCaller(options: TargetCallerOptions): TargetCaller {
         }
         let reply: string;
         try {
-          reply = await send(target, payload());
+          reply = await send(target, payload(), signal);
         } catch (e) {
           if (target.interruptOnError) throw e;
           continue;
@@ -206,7 +212,7 @@ function httpStatusCode(status: number): Code {
 }
 
 /** Describe a failed POST the way Go's HTTP client does, without credentials in the URL. */
-function transportError(endpoint: string, cause: unknown): ConnectError {
+function transportError(endpoint: string, reason: string): ConnectError {
   let shown = endpoint;
   try {
     const url = new URL(endpoint);
@@ -218,7 +224,6 @@ function transportError(endpoint: string, cause: unknown): ConnectError {
   } catch {
     // Not a URL fetch understands: show it as given.
   }
-  const reason = cause === undefined ? "context deadline exceeded" : describe(cause);
   return new ConnectError(`Post "${shown}": ${reason}`, Code.Unknown);
 }
 
