@@ -27,7 +27,7 @@ import type { Store } from "./store.js";
 import { createTargetCaller, type JwtSigner } from "./target-caller.js";
 
 /**
- * The condition `invoke` runs: a plain condition as the facade takes it (`{ function:
+ * Name what `invoke` runs: a plain condition as the facade takes it (`{ function:
  * "preaccesstoken" }`, `{ event: { event: "user.human.added" } }`, `{ request: { method:
  * "/zitadel.user.v2.UserService/AddHumanUser" } }`) or a `zitadel.action.v2.Condition` message.
  * It names what happened (one method, one event type, one function), not an execution: the
@@ -35,7 +35,7 @@ import { createTargetCaller, type JwtSigner } from "./target-caller.js";
  */
 type InvokeCondition = Condition | ConditionMessage;
 
-/** Options of `createExecutionRunner`. */
+/** Configure `createExecutionRunner`. */
 interface ExecutionRunnerOptions {
   /** The emulator's state. */
   store: Store;
@@ -43,7 +43,7 @@ interface ExecutionRunnerOptions {
   defaultOrgId: string;
 }
 
-/** Calls targets for the emulated RPCs and for `invoke`. */
+/** Call targets for the emulated RPCs and for `invoke`. */
 interface ExecutionRunner {
   /** The server interceptor running request and response executions around unary RPCs. */
   readonly interceptor: Interceptor;

@@ -22,7 +22,7 @@ import type { Store, TargetRecord } from "./store.js";
 /** Sign a JSON payload as a compact JWT (the emulator's OAuth signer). */
 type JwtSigner = (payload: object) => Promise<string>;
 
-/** Options of `createTargetCaller`. */
+/** Configure `createTargetCaller`. */
 interface TargetCallerOptions {
   /** The emulator's state (targets and their keys). */
   store: Store;
@@ -30,7 +30,7 @@ interface TargetCallerOptions {
   signer: () => JwtSigner | undefined;
 }
 
-/** Calls the targets of one execution. */
+/** Call the targets of one execution. */
 interface TargetCaller {
   /**
    * Call the targets in order. `payload` is asked again before each target (a `call` target may
