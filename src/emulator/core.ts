@@ -4,6 +4,7 @@ import { ManagementService } from "../../gen/zitadel/management_pb.js";
 import { createActionServiceImpl } from "./action-service.js";
 import { createAuthCheckInterceptor, type EmulatorAuth } from "./auth.js";
 import { createCatalog, type EmulatorCatalog } from "./catalog.js";
+import { createExecutionRunner, type ExecutionRunner } from "./execution-runner.js";
 import {
   createFaultInterceptor,
   createFaultRegistry,
@@ -39,6 +40,8 @@ interface EmulatorCore {
   store: Store;
   faults: FaultRegistry;
   auth: EmulatorAuth;
+  /** Calls targets for matching executions (around RPCs, and on `invoke`). */
+  executions: ExecutionRunner;
   interceptors: Interceptor[];
   routes(router: ConnectRouter): void;
   reset(): void;
@@ -55,6 +58,7 @@ function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore {
   const action = createActionServiceImpl(store, catalog);
   const management = createManagementServiceImpl(store, { defaultOrgId, orgIds: options.orgIds });
   const faults = createFaultRegistry(options.faults);
+  const executions = createExecutionRunner({ store, defaultOrgId });
   let latency = options.latencyMs ?? 0;
   if (!(latency >= 0)) throw new TypeError("latencyMs: must be a non-negative number");
   const auth: EmulatorAuth = {
@@ -71,7 +75,13 @@ function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore {
     store,
     faults,
     auth,
-    interceptors: [createFaultInterceptor(faults, () => latency), createAuthCheckInterceptor(auth)],
+    executions,
+    // Targets are called only for calls that passed faults and authentication.
+    interceptors: [
+      createFaultInterceptor(faults, () => latency),
+      createAuthCheckInterceptor(auth),
+      executions.interceptor,
+    ],
     routes(router) {
       router.service(ActionService, action);
       router.service(ManagementService, management);

@@ -14,6 +14,7 @@
  */
 export type { EmulatorCatalog } from "./catalog.js";
 export type { EmulatorOptions } from "./core.js";
+export type { InvokeCondition } from "./execution-runner.js";
 export type { FaultSpec } from "./faults.js";
 export type { EmulatorSeed } from "./seed.js";
 export type {

@@ -1,9 +1,11 @@
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
+import type { JsonObject } from "@bufbuild/protobuf";
 import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createEmulatorCore, type EmulatorOptions } from "./core.js";
+import type { InvokeCondition } from "./execution-runner.js";
 import { type FaultSpec, type ResponseControl, responseControlKey } from "./faults.js";
 import {
   createOAuthEndpoints,
@@ -63,6 +65,16 @@ interface Emulator {
   addClient(client: { clientId: string; clientSecret: string }): void;
   /** The OAuth endpoints (issuer = `baseUrl`): token requests served, JWKS, JWT signing. */
   readonly oauth: OAuthEndpoints;
+  /**
+   * Run the execution matching a condition, calling its targets as ZITADEL would, and resolve with
+   * the outcome: for a function the merged answers of its `call` targets; for a request or
+   * response the (possibly replaced) `request` or `response`; for an event `undefined`. `payload`
+   * holds the body fields to send; the emulator fills in the others (e.g. `function`, `event_type`,
+   * `fullMethod`, `instanceID`). Rejects with ZITADEL's error when a target with
+   * `interruptOnError` fails. Request and response executions also run by themselves around
+   * every emulated RPC.
+   */
+  invoke(condition: InvokeCondition, payload?: JsonObject): Promise<JsonObject | undefined>;
 }
 
 const allowedHeaders = [
@@ -92,7 +104,8 @@ const exposedHeaders = [
 /**
  * Start an emulator serving gRPC (HTTP/2 cleartext), gRPC-web and Connect (HTTP/1.1) on one port.
  *
- * It is a development and test tool, not a ZITADEL replacement.
+ * It is a development and test tool, not a ZITADEL replacement. It calls the targets of matching
+ * executions like ZITADEL, and unlike ZITADEL it allows loopback and private target endpoints.
  *
  * @example
  * ```ts
@@ -185,11 +198,14 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
   const oauth = createOAuthEndpoints({ issuer: baseUrl, tokenTtlSec: options.tokenTtlSec });
   handlers.unshift((req, res) => oauth.handle(req, res));
   core.auth.validators.push((t) => oauth.isValidToken(t));
+  core.executions.setJwtSigner((payload) => oauth.signJwt(payload));
+  core.executions.setUserResolver((t) => oauth.tokenInfo(t)?.subject);
   return {
     baseUrl,
     port: address.port,
     close: () =>
       new Promise<void>((resolve) => {
+        core.executions.abortPending();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
         h1.close();
@@ -203,6 +219,7 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
     addServiceAccountKey: (registration) => oauth.addServiceAccountKey(registration),
     addClient: (client) => oauth.addClient(client),
     oauth,
+    invoke: (condition, payload) => core.executions.invoke(condition, payload),
   };
 }
 
