@@ -26,7 +26,11 @@ const seed: EmulatorSeed = {
     name,
     endpoint: `https://example.com/${name}`,
   })),
-  actions: [{ id: "a1", name: "addClaim", script: "function addClaim(ctx, api) {}" }],
+  actions: ["a1", "a2", "a3"].map((id) => ({
+    id,
+    name: `claim_${id}`,
+    script: `function claim_${id}(ctx, api) {}`,
+  })),
 };
 
 async function start(options: StartEmulatorOptions = {}): Promise<Emulator> {
@@ -299,6 +303,17 @@ describe.each(protocols)("deadlines and aborts inside pagination (%s)", (protoco
       .toArray();
     expect((await rejection(walk)).code).toBe(Code.DeadlineExceeded);
     expect(emulator.callCount("ListTargets")).toBe(3);
+  });
+
+  it("applies timeoutMs to every page of a v1 walk too", async () => {
+    const emulator = await start();
+    emulator.injectFault({ method: "ListActions" });
+    emulator.injectFault({ method: "ListActions", latencyMs: 10_000 });
+    const walk = clientFor(emulator, protocol)
+      .v1.listActions({ pageSize: 1 }, { timeoutMs: 200 })
+      .toArray();
+    expect((await rejection(walk)).code).toBe(Code.DeadlineExceeded);
+    expect(emulator.callCount("ListActions")).toBe(2);
   });
 
   it("stops requesting pages when the signal aborts between pages", async () => {
