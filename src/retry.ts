@@ -159,15 +159,17 @@ function createRetryInterceptor(options: RetryOptions = {}): Interceptor {
  * `ResourceExhausted`, or the connection was lost before any response arrived.
  *
  * connect-node reports a lost connection as `Canceled` (HTTP/2 stream reset) or `Aborted` (HTTP/1.1
- * socket hang-up) with no response headers; a status the server sent always carries its response
- * headers, so a server's own `Aborted` is not mistaken for a drop. The caller checks first that the
+ * socket hang-up), and fetch-based transports as `Unknown` caused by fetch's network `TypeError`, all
+ * with no response headers. A status the server sent always carries its response headers, so a
+ * server's own `Aborted` or `Unknown` is not mistaken for a drop. The caller checks first that the
  * call's own signal is not aborted, so a user abort or an expired deadline never gets here.
  */
 function isRetryable(e: unknown): boolean {
   const error = ConnectError.from(e);
   if (error.code === Code.Unavailable || error.code === Code.ResourceExhausted) return true;
-  const lostConnection = error.code === Code.Canceled || error.code === Code.Aborted;
-  return lostConnection && isEmptyHeaders(error.metadata);
+  if (!isEmptyHeaders(error.metadata)) return false;
+  if (error.code === Code.Canceled || error.code === Code.Aborted) return true;
+  return error.code === Code.Unknown && error.cause instanceof TypeError;
 }
 
 function isEmptyHeaders(header: Headers): boolean {

@@ -8,6 +8,10 @@ import {
   startEmulator,
 } from "../src/emulator/index.js";
 import { createActionsTransport, type NodeActionsTransportOptions } from "../src/node.js";
+import {
+  createActionsTransport as createWebTransport,
+  type WebActionsTransportOptions,
+} from "../src/web.js";
 
 const running: Emulator[] = [];
 afterEach(async () => {
@@ -170,6 +174,14 @@ describe.each(protocols)("retries against injected faults (%s)", (protocol) => {
     emulator.injectFault({ method: "GetTarget", code: Code.Aborted, times: 2 });
     const err = await rejection(clientFor(emulator, protocol).getTarget({ id: "id-t1" }));
     expect(err.code).toBe(Code.Aborted);
+    expect(emulator.callCount("GetTarget")).toBe(1);
+  });
+
+  it("does not retry a server's own Unknown status either", async () => {
+    const emulator = await start();
+    emulator.injectFault({ method: "GetTarget", code: Code.Unknown, times: 2 });
+    const err = await rejection(clientFor(emulator, protocol).getTarget({ id: "id-t1" }));
+    expect(err.code).toBe(Code.Unknown);
     expect(emulator.callCount("GetTarget")).toBe(1);
   });
 
@@ -369,3 +381,104 @@ describe.each(protocols)("deadlines and aborts inside pagination (%s)", (protoco
     expect(emulator.callCount("ListTargets")).toBe(3);
   });
 });
+
+/** A client over the fetch-based transport of `zitadel-actions/web` (Node's own fetch here). */
+function webClientFor(
+  emulator: Emulator,
+  protocol: "grpc-web" | "connect",
+  options: Partial<WebActionsTransportOptions> = {},
+): ActionsClient {
+  return createActionsClient(
+    createWebTransport({ baseUrl: emulator.baseUrl, protocol, retry: fast, ...options }),
+  );
+}
+
+describe.each(["grpc-web", "connect"] as const)(
+  "the fetch transport under faults (%s)",
+  (protocol) => {
+    it("retries a read on Unavailable and after a dropped connection", async () => {
+      const emulator = await start();
+      const client = webClientFor(emulator, protocol);
+      emulator.injectFault({ method: "ListExecutionMethods", code: Code.Unavailable });
+      await client.listExecutionMethods();
+      expect(emulator.callCount("ListExecutionMethods")).toBe(2);
+      emulator.injectFault({ method: "GetTarget", drop: true });
+      expect((await client.getTarget({ id: "id-t1" })).name).toBe("t1");
+      expect(emulator.callCount("GetTarget")).toBe(2);
+    });
+
+    it("reports a dropped read as a ConnectError with retry: false, sent once", async () => {
+      const emulator = await start();
+      emulator.injectFault({ method: "GetTarget", drop: true });
+      const err = await rejection(
+        webClientFor(emulator, protocol, { retry: false }).getTarget({ id: "id-t1" }),
+      );
+      // fetch reports a lost connection as a TypeError, which connect turns into Unknown.
+      expect(err.code).toBe(Code.Unknown);
+      await settle();
+      expect(emulator.callCount("GetTarget")).toBe(1);
+    });
+
+    it("sends a dropped createTarget once: exactly one target exists", async () => {
+      const emulator = await start();
+      emulator.injectFault({ method: "CreateTarget", drop: true });
+      const client = webClientFor(emulator, protocol);
+      await rejection(client.createTarget(newTarget));
+      await settle();
+      expect(emulator.callCount("CreateTarget")).toBe(1);
+      const created = await client.listTargets({ name: "created-once" }).toArray();
+      expect(created).toHaveLength(1);
+    });
+
+    it("never retries a read the caller aborted", async () => {
+      const emulator = await start();
+      emulator.injectFault({ method: "GetTarget", latencyMs: 10_000 });
+      const controller = new AbortController();
+      const call = webClientFor(emulator, protocol).getTarget(
+        { id: "id-t1" },
+        { signal: controller.signal },
+      );
+      await untilCalls(emulator, "GetTarget", 1);
+      controller.abort();
+      expect((await rejection(call)).code).toBe(Code.Canceled);
+      await settle();
+      expect(emulator.callCount("GetTarget")).toBe(1);
+    });
+
+    it("answers a corrupt frame with a ConnectError, sent once without retries", async () => {
+      const emulator = await start();
+      emulator.injectFault({ method: "ListExecutionMethods", corrupt: true });
+      const client = webClientFor(emulator, protocol, { retry: false });
+      await rejection(client.listExecutionMethods());
+      expect(emulator.callCount("ListExecutionMethods")).toBe(1);
+      expect(await client.listExecutionMethods()).not.toHaveLength(0);
+    });
+
+    it("retries a corrupt read only where fetch cannot tell it from a cut connection", async () => {
+      const emulator = await start();
+      emulator.injectFault({ method: "ListExecutionMethods", corrupt: true });
+      const call = webClientFor(emulator, protocol).listExecutionMethods();
+      if (protocol === "grpc-web") {
+        // A broken gRPC-web frame is a protocol error: reported, not retried.
+        await rejection(call);
+        expect(emulator.callCount("ListExecutionMethods")).toBe(1);
+      } else {
+        // A garbled (gzip) Connect body makes fetch's body stream fail with the same TypeError as a
+        // connection cut mid-body, so the read is sent again, and succeeds.
+        expect(await call).not.toHaveLength(0);
+        expect(emulator.callCount("ListExecutionMethods")).toBe(2);
+      }
+    });
+
+    it("ends a slow page at timeoutMs with DeadlineExceeded", async () => {
+      const emulator = await start();
+      emulator.injectFault({ method: "ListTargets" });
+      emulator.injectFault({ method: "ListTargets", latencyMs: 10_000 });
+      const walk = webClientFor(emulator, protocol)
+        .listTargets({ pageSize: 2 }, { timeoutMs: 300 })
+        .toArray();
+      expect((await rejection(walk)).code).toBe(Code.DeadlineExceeded);
+      expect(emulator.callCount("ListTargets")).toBe(2);
+    });
+  },
+);
