@@ -111,7 +111,8 @@ function retryBackoffMs(
 
 /**
  * Create an interceptor that retries idempotent unary calls failing with `Unavailable` or
- * `ResourceExhausted`, never past the call's deadline or abort signal.
+ * `ResourceExhausted`, or losing their connection mid-call, never past the call's deadline or abort
+ * signal.
  *
  * Put it first in the interceptor list (outermost), so that every attempt runs the interceptors
  * after it again, authentication included. `createActionsTransport` does this for you.
@@ -138,11 +139,10 @@ function createRetryInterceptor(options: RetryOptions = {}): Interceptor {
       try {
         return await next(attemptReq);
       } catch (e) {
-        const code = ConnectError.from(e).code;
-        const retryable = code === Code.Unavailable || code === Code.ResourceExhausted;
-        if (!retryable || attempt >= resolved.maxAttempts || req.signal.aborted) {
+        if (req.signal.aborted || attempt >= resolved.maxAttempts || !isRetryable(e)) {
           throw e;
         }
+        const code = ConnectError.from(e).code;
         const delayMs = retryBackoffMs(attempt, code, resolved);
         if (timeoutMs !== undefined && Date.now() - startedAt + delayMs >= timeoutMs) {
           // The next attempt could not start before the deadline: report the real failure now.
@@ -152,6 +152,29 @@ function createRetryInterceptor(options: RetryOptions = {}): Interceptor {
       }
     }
   };
+}
+
+/**
+ * Return whether a failed attempt may be repeated: the server said `Unavailable` or
+ * `ResourceExhausted`, or the connection was lost before any response arrived.
+ *
+ * connect-node reports a lost connection as `Canceled` (HTTP/2 stream reset) or `Aborted` (HTTP/1.1
+ * socket hang-up), and fetch-based transports as `Unknown` caused by fetch's network `TypeError`, all
+ * with no response headers. A status the server sent always carries its response headers, so a
+ * server's own `Aborted` or `Unknown` is not mistaken for a drop. The caller checks first that the
+ * call's own signal is not aborted, so a user abort or an expired deadline never gets here.
+ */
+function isRetryable(e: unknown): boolean {
+  const error = ConnectError.from(e);
+  if (error.code === Code.Unavailable || error.code === Code.ResourceExhausted) return true;
+  if (!isEmptyHeaders(error.metadata)) return false;
+  if (error.code === Code.Canceled || error.code === Code.Aborted) return true;
+  return error.code === Code.Unknown && error.cause instanceof TypeError;
+}
+
+function isEmptyHeaders(header: Headers): boolean {
+  for (const _ of header.keys()) return false;
+  return true;
 }
 
 function resolveRetryOptions(options: RetryOptions): Required<RetryOptions> {

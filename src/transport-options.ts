@@ -24,8 +24,9 @@ export interface ActionsTransportOptions {
   /** Deadline for every call without its own `timeoutMs`; unset means no deadline. */
   defaultTimeoutMs?: number;
   /**
-   * Retries of idempotent calls on `Unavailable`/`ResourceExhausted` (default on:
-   * `{ maxAttempts: 3, initialBackoffMs: 200, maxBackoffMs: 5000 }`); `false` turns them off.
+   * Retries of idempotent calls on `Unavailable`/`ResourceExhausted` or a dropped connection
+   * (default on: `{ maxAttempts: 3, initialBackoffMs: 200, maxBackoffMs: 5000 }`); `false` turns
+   * them off.
    */
   retry?: RetryOptions | false;
   /** Allow credentials over plain `http://` to a non-loopback host (default false: refused). */
