@@ -55,7 +55,7 @@ function walk(baseUrl, concurrency) {
 /** Compare sequential listing with parallel page prefetch. */
 export async function benchListing({ concurrencies = [1, 4, 8], runs = 3 } = {}) {
   const seed = writeSeed(total);
-  const emulator = await startEmulatorProcess(["--seed", seed, "--latency-ms", "5"]);
+  const emulator = await startEmulatorProcess(["--seed", seed, "--latency", "5"]);
   try {
     const rows = [];
     for (const concurrency of concurrencies) {
