@@ -192,7 +192,8 @@ function sendUnary<I extends DescMessage, O extends DescMessage>(
       });
       s.on("error", (e) => {
         if (s.writableEnded && nodeErrorCodes(e).includes("ERR_STREAM_WRITE_AFTER_END")) return;
-        fail(e);
+        // A reset by the server surfaces as ERR_HTTP2_STREAM_ERROR; its code says more (gRPC's mapping).
+        fail(connectErrorFromH2ResetCode(s.rstCode) ?? e);
       });
       s.on("close", () => {
         if (settled) return;
