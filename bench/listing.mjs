@@ -25,7 +25,8 @@ function walk(baseUrl, concurrency) {
   const script = `
     import { createActionsClient, createActionsTransport } from ${JSON.stringify(`${root}dist/src/node.js`)};
     const client = createActionsClient(createActionsTransport({ baseUrl: ${JSON.stringify(baseUrl)} }));
-    await client.raw.action.listExecutionFunctions({});
+    // Warm up (connection, JIT) with a shorter walk of the same shape, as a long-running service would be.
+    for await (const t of client.listTargets({ pageSize: 100, concurrency: ${concurrency}, limit: 3000 })) { if (!t.id) throw new Error("no id"); }
     globalThis.gc?.();
     const base = process.memoryUsage().heapUsed;
     let peak = base;

@@ -1,4 +1,7 @@
 // Unary latency and throughput of GetTarget: our facade, our raw Connect client and @grpc/grpc-js.
+import { create } from "@bufbuild/protobuf";
+import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { GetTargetResponseSchema } from "../dist/gen/zitadel/action/v2/action_service_pb.js";
 import { createActionsClient, createActionsTransport } from "../dist/src/node.js";
 import { createGrpcJsClient } from "./grpc-js-client.mjs";
 import { median, runClosedLoop, startEmulatorProcess } from "./lib.mjs";
@@ -48,6 +51,7 @@ export async function benchUnary({
     // Warm every path up (JIT, connections) before anything is measured.
     for (const kind of kinds) await runClosedLoop(kind.fn, { concurrency: 16, durationMs: 700 });
     const rows = [];
+    const paired = [];
     for (const concurrency of concurrencies) {
       const samples = kinds.map(() => []);
       for (let round = 0; round < rounds; round++) {
@@ -61,6 +65,16 @@ export async function benchUnary({
           samples[index].push(r);
         }
       }
+      // Facade vs raw client, paired within each round (same minute, same load), then the median.
+      const ratios = samples[0].map((f, round) => ({
+        throughput: f.throughput / samples[1][round].throughput,
+        p50: f.p50 / samples[1][round].p50,
+      }));
+      paired.push({
+        concurrency,
+        throughput: median(ratios.map((r) => r.throughput)),
+        p50: median(ratios.map((r) => r.p50)),
+      });
       for (const [index, kind] of kinds.entries()) {
         const s = samples[index];
         const row = {
@@ -80,8 +94,57 @@ export async function benchUnary({
       }
     }
     grpcJs.close();
-    return rows;
+    return { rows, paired, isolated: await facadeInIsolation() };
   } finally {
     await emulator.close();
   }
+}
+
+/**
+ * Return the facade's own CPU cost per `getTarget`, without network or server: both clients over
+ * an in-memory Transport that answers every call with the same response message.
+ */
+async function facadeInIsolation({ calls = 200_000, rounds = 5 } = {}) {
+  const message = create(GetTargetResponseSchema, {
+    target: {
+      id: "300000000000000001",
+      name: "bench",
+      endpoint: "https://example.com/hook",
+      targetType: { case: "restWebhook", value: { interruptOnError: false } },
+      timeout: durationFromMs(10_000),
+      creationDate: timestampFromDate(new Date()),
+      changeDate: timestampFromDate(new Date()),
+      signingKey: "k".repeat(36),
+    },
+  });
+  const transport = {
+    async unary(method) {
+      return {
+        stream: false,
+        service: method.parent,
+        method,
+        header: new Headers(),
+        trailer: new Headers(),
+        message,
+      };
+    },
+    stream() {
+      throw new Error("not used");
+    },
+  };
+  const client = createActionsClient(transport);
+  const id = "300000000000000001";
+  const measure = async (fn) => {
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < calls; i++) await fn();
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / calls;
+  };
+  const raw = [];
+  const facade = [];
+  for (let round = 0; round < rounds; round++) {
+    raw.push(await measure(() => client.raw.action.getTarget({ id })));
+    facade.push(await measure(() => client.getTarget({ id })));
+  }
+  return { rawUs: median(raw.slice(1)), facadeUs: median(facade.slice(1)) };
 }
