@@ -1,5 +1,5 @@
 // Google's @grpc/grpc-js client for GetTarget, using the same protobuf-es messages as ours.
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import {
   GetTargetRequestSchema,
@@ -14,7 +14,8 @@ export function createGrpcJsClient(baseUrl) {
         path: "/zitadel.action.v2.ActionService/GetTarget",
         requestStream: false,
         responseStream: false,
-        requestSerialize: (m) => Buffer.from(toBinary(GetTargetRequestSchema, m)),
+        requestSerialize: (m) =>
+          Buffer.from(toBinary(GetTargetRequestSchema, create(GetTargetRequestSchema, m))),
         requestDeserialize: (b) => fromBinary(GetTargetRequestSchema, b),
         responseSerialize: (m) => Buffer.from(toBinary(GetTargetResponseSchema, m)),
         responseDeserialize: (b) => fromBinary(GetTargetResponseSchema, b),

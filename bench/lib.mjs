@@ -8,7 +8,14 @@ export const root = fileURLToPath(new URL("..", import.meta.url));
 export function startEmulatorProcess(args = []) {
   const child = spawn(
     process.execPath,
-    [`${root}dist/src/emulator/cli.js`, "emulator", "--port", "0", ...args],
+    [
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      `${root}dist/src/emulator/cli.js`,
+      "emulator",
+      "--port",
+      "0",
+      ...args,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   return new Promise((resolve, reject) => {
@@ -48,6 +55,7 @@ export async function runClosedLoop(fn, { concurrency, durationMs, warmupMs = 50
     }),
   );
   const latencies = [];
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const end = start + durationMs;
   await Promise.all(
@@ -60,13 +68,22 @@ export async function runClosedLoop(fn, { concurrency, durationMs, warmupMs = 50
     }),
   );
   const elapsed = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   latencies.sort((a, b) => a - b);
   return {
     calls: latencies.length,
+    cpuUsPerCall: (cpu.user + cpu.system) / latencies.length,
     throughput: (latencies.length / elapsed) * 1000,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
   };
+}
+
+/** Return the median of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Format a number with a fixed count of decimals. */

@@ -10,6 +10,7 @@ import {
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
 import { createBaseInterceptors } from "./internal/base-interceptors.js";
+import { createGrpcUnaryTransport } from "./internal/grpc-transport.js";
 import type { ActionsTransportOptions } from "./transport-options.js";
 
 /**
@@ -41,7 +42,8 @@ export function createActionsTransport(options: NodeActionsTransportOptions): Tr
   };
   switch (options.protocol ?? "grpc") {
     case "grpc":
-      return createGrpcTransport(common);
+      // Unary calls (all of the actions RPCs) take our lean gRPC path; see internal/grpc-transport.ts.
+      return createGrpcUnaryTransport({ ...common, streaming: createGrpcTransport(common) });
     case "grpc-web":
       return createGrpcWebTransport({ ...common, httpVersion: options.httpVersion ?? "1.1" });
     case "connect":

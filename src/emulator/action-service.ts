@@ -150,6 +150,29 @@ function createActionServiceImpl(
     }
   }
 
+  // All targets in one sort order, reused while the store is unchanged: a walk over 10,000 targets
+  // asks for 100 pages, and sorting everything for each of them would dominate the list cost.
+  let sortCache:
+    | { column: TargetFieldName; asc: boolean; stamp: bigint; size: number; sorted: TargetRecord[] }
+    | undefined;
+
+  /** Return all targets sorted by a column (ties by id); callers must not modify the array. */
+  function sortedTargets(
+    key: (t: TargetRecord) => bigint | number | string | boolean,
+    column: TargetFieldName,
+    asc: boolean,
+  ): TargetRecord[] {
+    const stamp = store.lastStamp();
+    const size = store.targets.size;
+    const c = sortCache;
+    if (c?.column === column && c.asc === asc && c.stamp === stamp && c.size === size) {
+      return c.sorted;
+    }
+    const sorted = sortBy([...store.targets.values()], key, asc);
+    sortCache = { column, asc, stamp, size, sorted };
+    return sorted;
+  }
+
   function targetMessage(t: TargetRecord): Target {
     return create(TargetSchema, {
       id: t.id,
@@ -316,7 +339,12 @@ function createActionServiceImpl(
     listTargets(req) {
       validateTargetFilters(req);
       const window = resolveWindow(req.pagination);
-      let all = [...store.targets.values()];
+      let all = sortedTargets(
+        targetSortKey(req.sortingColumn ?? TargetFieldName.UNSPECIFIED),
+        req.sortingColumn ?? TargetFieldName.UNSPECIFIED,
+        req.pagination?.asc ?? false,
+      );
+      // Filtering the sorted list keeps its order (ties are broken by id, so the order is total).
       for (const f of req.filters) {
         const filter = f.filter;
         if (filter.case === "targetNameFilter") {
@@ -328,11 +356,6 @@ function createActionServiceImpl(
           all = all.filter((t) => ids.includes(t.id));
         }
       }
-      sortBy(
-        all,
-        targetSortKey(req.sortingColumn ?? TargetFieldName.UNSPECIFIED),
-        req.pagination?.asc ?? false,
-      );
       const { items, total } = page(all, window);
       return {
         pagination: { totalResult: total, appliedLimit: BigInt(window.limit) },

@@ -125,6 +125,8 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
   const adapter = connectNodeAdapter({
     routes: core.routes,
     interceptors: core.interceptors,
+    // Like ZITADEL's gRPC server, never compress responses on its own: on loopback, gzip only costs CPU.
+    acceptCompression: [],
     contextValues: (req) => createContextValues().set(responseControlKey, controls.get(req)),
   });
 
@@ -168,7 +170,8 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
     if (connecting !== undefined) rawSockets.set(session, connecting);
   });
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  // Small gRPC frames must not wait for Nagle's algorithm.
+  const server = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});

@@ -72,6 +72,8 @@ interface Store {
   orgs: Map<string, OrgRecord>;
   /** Return a fresh, strictly increasing timestamp in nanoseconds. */
   now(): Nanos;
+  /** Return the latest timestamp `now()` handed out (every stored change takes one), without taking a new one. */
+  lastStamp(): Nanos;
   /** Return a fresh numeric string id (18 digits, increasing). */
   nextId(): string;
   /** Return the next event sequence number. */
@@ -97,6 +99,9 @@ function createStore(): Store {
     now() {
       const wall = BigInt(Date.now()) * 1_000_000n;
       lastNanos = wall > lastNanos ? wall : lastNanos + 1000n;
+      return lastNanos;
+    },
+    lastStamp() {
       return lastNanos;
     },
     nextId() {
