@@ -229,12 +229,23 @@ const readme = [
   "",
   "```sh",
   "npm ci",
-  "npm run bench          # rebuilds dist/, prints the tables, writes bench/RESULTS.md",
+  "npm run bench          # rebuilds dist/, prints the tables, writes bench/RESULTS.md and this README section",
   "npm run bench -- --quick   # shorter, prints only (for trying changes)",
   "```",
   "",
 ].join("\n");
 if (!quick) {
   writeFileSync(`${root}bench/RESULTS.md`, text);
-  writeFileSync(`${root}docs/readme/bench.md`, readme);
+  // The README carries the latest table: replace its section between the two markers.
+  const readmePath = `${root}README.md`;
+  const current = readFileSync(readmePath, "utf8");
+  const start = "<!-- bench:start -->";
+  const end = "<!-- bench:end -->";
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  if (from === -1 || to < from) throw new Error(`README.md lacks the ${start} … ${end} markers`);
+  writeFileSync(
+    readmePath,
+    `${current.slice(0, from + start.length)}\n${readme}${current.slice(to)}`,
+  );
 }
