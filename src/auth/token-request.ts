@@ -1,7 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { IssuedToken } from "./token-cache.js";
 
-/** Scope that puts ZITADEL's own API into the token's audience; without it API calls are refused. */
+/** Name the scope that puts ZITADEL's own API into the token's audience; without it API calls are refused. */
 export const zitadelApiScope = "urn:zitadel:iam:org:project:id:zitadel:aud";
 
 /** Lifetime assumed when a token response carries no `expires_in`. */
