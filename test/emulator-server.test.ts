@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import {
@@ -39,7 +40,30 @@ async function start(options: StartEmulatorOptions = {}): Promise<Emulator> {
 
 const functionsPath = "/zitadel.action.v2.ActionService/ListExecutionFunctions";
 
+/** Whether this machine can listen on the IPv6 loopback (not every container has it). */
+const hasIpv6Loopback = await new Promise<boolean>((resolve) => {
+  const probe = createServer();
+  probe.once("error", () => resolve(false));
+  probe.listen(0, "::1", () => probe.close(() => resolve(true)));
+});
+
 describe("one port, several protocols", () => {
+  it.skipIf(!hasIpv6Loopback)(
+    "serves every protocol on an IPv6 host, whose HTTP/2 clients send a bare :authority",
+    async () => {
+      const emulator = await start({ host: "::1" });
+      expect(emulator.baseUrl).toBe(`http://[::1]:${emulator.port}`);
+      for (const transport of [
+        createGrpcTransport({ baseUrl: emulator.baseUrl }),
+        createGrpcWebTransport({ baseUrl: emulator.baseUrl, httpVersion: "1.1" }),
+        createConnectTransport({ baseUrl: emulator.baseUrl, httpVersion: "2" }),
+      ]) {
+        const client = createClient(ActionService, transport);
+        expect((await client.listExecutionFunctions({})).functions).toContain("preaccesstoken");
+      }
+    },
+  );
+
   it("serves gRPC, gRPC-web and Connect (HTTP/1.1 and HTTP/2) on the same port", async () => {
     const emulator = await start();
     const transports = [
