@@ -14,6 +14,7 @@ import {
   ListExecutionFunctionsRequestSchema,
   ListExecutionFunctionsResponseSchema,
 } from "../gen/zitadel/action/v2/action_service_pb.js";
+import { PayloadType } from "../gen/zitadel/action/v2/target_pb.js";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
 import { ErrorDetailSchema } from "../gen/zitadel/message_pb.js";
 import {
@@ -333,6 +334,27 @@ describe("options", () => {
     expect(() =>
       createEmulatorTransport({ seed: { targets: [{ name: "x", endpoint: "http://exa mple" }] } }),
     ).toThrow(/COMMAND-1r2k6qo6wg/);
+  });
+
+  it("reads a seed's payload type in any case and refuses unknown types instead of defaulting", async () => {
+    const targets = (extra: object) => [
+      { name: "x", endpoint: "https://example.com", timeout: "1s", ...extra },
+    ];
+    const client = createClient(
+      ActionService,
+      createEmulatorTransport({ seed: { targets: targets({ payloadType: "jwt", type: "call" }) } }),
+    );
+    const [target] = (await client.listTargets({})).targets;
+    expect(target?.payloadType).toBe(PayloadType.JWT);
+    expect(target?.targetType.case).toBe("restCall");
+    expect(() =>
+      createEmulatorTransport({
+        seed: { targets: targets({ payloadType: "XML" }) } as EmulatorSeed,
+      }),
+    ).toThrow(/targets\[0\]\.payloadType/);
+    expect(() =>
+      createEmulatorTransport({ seed: { targets: targets({ type: "hook" }) } as EmulatorSeed }),
+    ).toThrow(/targets\[0\]\.type: must be "webhook", "call" or "async"/);
   });
 
   it("extends the catalog of services, event types and functions", async () => {
