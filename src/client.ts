@@ -9,7 +9,7 @@ import { createV1Client, type V1Client } from "./v1.js";
 /**
  * The generated Connect clients, untouched.
  */
-export interface RawClients {
+interface RawClients {
   /** `zitadel.action.v2.ActionService`. */
   action: Client<typeof ActionService>;
   /** The actions & flows RPCs of `zitadel.management.v1.ManagementService`. */
@@ -20,7 +20,7 @@ export interface RawClients {
  * A client for ZITADEL Actions over any Connect transport: one friendly method per v2 RPC, and
  * the generated clients under `raw`.
  */
-export interface ActionsClient extends TargetMethods, PublicKeyMethods, ExecutionMethods {
+interface ActionsClient extends TargetMethods, PublicKeyMethods, ExecutionMethods {
   /** The v1 actions & flows methods (org-scoped; each takes an optional `orgId`). */
   v1: V1Client;
   /** The generated clients, for calls the facade does not cover. */
@@ -42,7 +42,7 @@ export interface ActionsClient extends TargetMethods, PublicKeyMethods, Executio
  * }
  * ```
  */
-export function createActionsClient(transport: Transport): ActionsClient {
+function createActionsClient(transport: Transport): ActionsClient {
   const raw: RawClients = {
     action: createClient(ActionService, transport),
     management: createClient(ManagementService, transport),
@@ -55,3 +55,6 @@ export function createActionsClient(transport: Transport): ActionsClient {
     v1: createV1Client(raw.management),
   };
 }
+
+export type { ActionsClient, RawClients };
+export { createActionsClient };

@@ -10,6 +10,7 @@ import type {
   ListExecutionFunctionsRequest,
   ListExecutionMethodsRequest,
   ListExecutionServicesRequest,
+  SetExecutionRequest,
 } from "../gen/zitadel/action/v2/action_service_pb.js";
 import type {
   ConditionSchema,
@@ -66,7 +67,7 @@ type Execution = Omit<
 /**
  * Input of `setExecution`: the condition and the ordered target ids (empty removes the execution).
  */
-type SetExecutionInput = { condition: Condition; targets: string[] };
+type SetExecutionInput = Pick<SetExecutionRequest, "targets"> & { condition: Condition };
 
 /**
  * Result of `setExecution`.

@@ -5,12 +5,12 @@ import type { TokenProvider } from "./token-auth.js";
 /**
  * Supplies a bearer token; called once per request, so it may cache and refresh.
  */
-export type TokenSource = string | (() => string | Promise<string>);
+type TokenSource = string | (() => string | Promise<string>);
 
 /**
  * Options shared by `createActionsTransport` of `zitadel-actions/node` and `zitadel-actions/web`.
  */
-export interface ActionsTransportOptions {
+interface ActionsTransportOptions {
   /** ZITADEL's base URL, e.g. `https://my-instance.zitadel.cloud`. */
   baseUrl: string;
   /** A personal access token or a function returning one; sent as `authorization: Bearer …`. Set this or `auth`. */
@@ -33,4 +33,4 @@ export interface ActionsTransportOptions {
   allowInsecure?: boolean;
 }
 
-export type { Interceptor, RetryOptions, TokenProvider };
+export type { ActionsTransportOptions, Interceptor, RetryOptions, TokenProvider, TokenSource };

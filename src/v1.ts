@@ -18,6 +18,7 @@ import {
 import type {
   ActionQuerySchema,
   CreateActionRequest,
+  GetActionRequest,
   ManagementService,
   SetTriggerActionsRequest,
 } from "../gen/zitadel/management_pb.js";
@@ -153,7 +154,7 @@ type UpdateActionInput = CreateActionInput & { id: string };
 /**
  * Input of the v1 methods that take only an action id.
  */
-type ActionRef = { id: string } & OrgScoped;
+type ActionRef = Pick<GetActionRequest, "id"> & OrgScoped;
 
 /**
  * Input of `v1.setTriggerActions`: the ordered action ids of one trigger (empty clears it).

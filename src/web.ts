@@ -11,7 +11,7 @@ import type { ActionsTransportOptions } from "./transport-options.js";
 /**
  * Options of `createActionsTransport` for browsers and other fetch runtimes.
  */
-export interface WebActionsTransportOptions extends ActionsTransportOptions {
+interface WebActionsTransportOptions extends ActionsTransportOptions {
   /** Wire protocol (default `"grpc-web"`, binary `application/grpc-web+proto`). */
   protocol?: "grpc-web" | "connect";
   /** A custom `fetch` (default `globalThis.fetch`). */
@@ -27,7 +27,7 @@ export interface WebActionsTransportOptions extends ActionsTransportOptions {
  * const client = createActionsClient(createActionsTransport({ baseUrl: location.origin, token }));
  * ```
  */
-export function createActionsTransport(options: WebActionsTransportOptions): Transport {
+function createActionsTransport(options: WebActionsTransportOptions): Transport {
   const common = {
     baseUrl: options.baseUrl,
     interceptors: createBaseInterceptors(options),
@@ -51,3 +51,6 @@ export { createRetryInterceptor } from "./retry.js";
 export type { TokenProvider } from "./token-auth.js";
 export { createAuthInterceptor, createTokenAuth } from "./token-auth.js";
 export type { ActionsTransportOptions, TokenSource } from "./transport-options.js";
+
+export type { WebActionsTransportOptions };
+export { createActionsTransport };

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import {
@@ -13,6 +14,7 @@ import {
   ListExecutionFunctionsRequestSchema,
   ListExecutionFunctionsResponseSchema,
 } from "../gen/zitadel/action/v2/action_service_pb.js";
+import { PayloadType } from "../gen/zitadel/action/v2/target_pb.js";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
 import { ErrorDetailSchema } from "../gen/zitadel/message_pb.js";
 import {
@@ -39,7 +41,30 @@ async function start(options: StartEmulatorOptions = {}): Promise<Emulator> {
 
 const functionsPath = "/zitadel.action.v2.ActionService/ListExecutionFunctions";
 
+/** Whether this machine can listen on the IPv6 loopback (not every container has it). */
+const hasIpv6Loopback = await new Promise<boolean>((resolve) => {
+  const probe = createServer();
+  probe.once("error", () => resolve(false));
+  probe.listen(0, "::1", () => probe.close(() => resolve(true)));
+});
+
 describe("one port, several protocols", () => {
+  it.skipIf(!hasIpv6Loopback)(
+    "serves every protocol on an IPv6 host, whose HTTP/2 clients send a bare :authority",
+    async () => {
+      const emulator = await start({ host: "::1" });
+      expect(emulator.baseUrl).toBe(`http://[::1]:${emulator.port}`);
+      for (const transport of [
+        createGrpcTransport({ baseUrl: emulator.baseUrl }),
+        createGrpcWebTransport({ baseUrl: emulator.baseUrl, httpVersion: "1.1" }),
+        createConnectTransport({ baseUrl: emulator.baseUrl, httpVersion: "2" }),
+      ]) {
+        const client = createClient(ActionService, transport);
+        expect((await client.listExecutionFunctions({})).functions).toContain("preaccesstoken");
+      }
+    },
+  );
+
   it("serves gRPC, gRPC-web and Connect (HTTP/1.1 and HTTP/2) on the same port", async () => {
     const emulator = await start();
     const transports = [
@@ -309,6 +334,27 @@ describe("options", () => {
     expect(() =>
       createEmulatorTransport({ seed: { targets: [{ name: "x", endpoint: "http://exa mple" }] } }),
     ).toThrow(/COMMAND-1r2k6qo6wg/);
+  });
+
+  it("reads a seed's payload type in any case and refuses unknown types instead of defaulting", async () => {
+    const targets = (extra: object) => [
+      { name: "x", endpoint: "https://example.com", timeout: "1s", ...extra },
+    ];
+    const client = createClient(
+      ActionService,
+      createEmulatorTransport({ seed: { targets: targets({ payloadType: "jwt", type: "call" }) } }),
+    );
+    const [target] = (await client.listTargets({})).targets;
+    expect(target?.payloadType).toBe(PayloadType.JWT);
+    expect(target?.targetType.case).toBe("restCall");
+    expect(() =>
+      createEmulatorTransport({
+        seed: { targets: targets({ payloadType: "XML" }) } as EmulatorSeed,
+      }),
+    ).toThrow(/targets\[0\]\.payloadType/);
+    expect(() =>
+      createEmulatorTransport({ seed: { targets: targets({ type: "hook" }) } as EmulatorSeed }),
+    ).toThrow(/targets\[0\]\.type: must be "webhook", "call" or "async"/);
   });
 
   it("extends the catalog of services, event types and functions", async () => {

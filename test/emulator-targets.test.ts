@@ -475,6 +475,28 @@ describe("invoke()", () => {
     ).toEqual(eventPayload);
   });
 
+  it("routes an event to its most specific group, else to the catch-all, never to several", async () => {
+    const user = await makeTarget({ type: "webhook" });
+    const human = await makeTarget({ type: "webhook" });
+    const all = await makeTarget({ type: "webhook" });
+    await execute({ event: { group: "user" } }, [user]);
+    await execute({ event: { group: "user.human" } }, [human]);
+    await execute({ event: { all: true } }, [all]);
+    await emulator.invoke({ event: { event: "user.human.added" } }, { aggregateID: "1" });
+    expect((await receiver.next(human.path)).payload).toMatchObject({ kind: "event" });
+    await emulator.invoke({ event: { event: "user.machine.added" } }, { aggregateID: "2" });
+    expect((await receiver.next(user.path)).payload).toMatchObject({
+      event_type: "user.machine.added",
+    });
+    await emulator.invoke({ event: { event: "org.added" } }, { aggregateID: "3" });
+    expect((await receiver.next(all.path)).payload).toMatchObject({ event_type: "org.added" });
+    expect([
+      receiver.count(user.path),
+      receiver.count(human.path),
+      receiver.count(all.path),
+    ]).toEqual([1, 1, 1]);
+  });
+
   it("runs request executions of any catalogued method and resolves with the replaced request", async () => {
     const method = "/zitadel.user.v2.UserService/AddHumanUser";
     const target = await makeTarget({

@@ -4,7 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
  * Parse `value` as an http(s) URL; refuse plain http to a non-loopback host unless allowed,
  * because whatever credentials travel with it would cross the network in clear text.
  */
-export function parseSecureUrl(
+function parseSecureUrl(
   field: string,
   value: unknown,
   carriesCredentials: boolean,
@@ -37,7 +37,7 @@ export function parseSecureUrl(
 }
 
 /** Return whether the URL points at this machine (localhost, 127.0.0.0/8 or ::1). */
-export function isLoopback(url: URL): boolean {
+function isLoopback(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
   return (
     host === "localhost" ||
@@ -46,3 +46,5 @@ export function isLoopback(url: URL): boolean {
     /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
   );
 }
+
+export { isLoopback, parseSecureUrl };

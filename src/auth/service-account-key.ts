@@ -4,7 +4,7 @@ import { type CryptoKey, importPKCS8 } from "jose";
 /**
  * A ZITADEL service-account key file, as downloaded when adding a key to a service user.
  */
-export interface ServiceAccountKeyFile {
+interface ServiceAccountKeyFile {
   /** Always `"serviceaccount"` (an application key file says `"application"`). */
   type: "serviceaccount";
   /** The key's id; sent as `kid` in the assertion header. */
@@ -18,7 +18,7 @@ export interface ServiceAccountKeyFile {
 }
 
 /** The parts of a key file the JWT profile needs. */
-export interface ParsedServiceAccountKey {
+interface ParsedServiceAccountKey {
   keyId: string;
   userId: string;
   pem: string;
@@ -32,7 +32,7 @@ const pemPattern =
  *
  * Messages name the field and the rule; they never quote the file, which holds a private key.
  */
-export function parseServiceAccountKey(input: unknown, field = "key"): ParsedServiceAccountKey {
+function parseServiceAccountKey(input: unknown, field = "key"): ParsedServiceAccountKey {
   let file: unknown = input;
   if (typeof input === "string") {
     try {
@@ -80,7 +80,7 @@ export function parseServiceAccountKey(input: unknown, field = "key"): ParsedSer
 }
 
 /** Import the key file's private key for RS256 signing (PKCS#1 is rewrapped as PKCS#8 first). */
-export async function importServiceAccountKey(pem: string, field = "key"): Promise<CryptoKey> {
+async function importServiceAccountKey(pem: string, field = "key"): Promise<CryptoKey> {
   const match = pemPattern.exec(pem);
   try {
     if (!match) throw new Error("not PEM");
@@ -102,7 +102,7 @@ const rsaAlgorithmIdentifier = [
 ];
 
 /** Wrap a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo, so WebCrypto can import it. */
-export function pkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array {
+function pkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array {
   const version = [0x02, 0x01, 0x00];
   const octetString = [0x04, ...derLength(pkcs1.length)];
   const contentLength =
@@ -121,7 +121,7 @@ export function pkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array {
 }
 
 /** Encode a DER length: short form below 128, long form (0x80 | byte count, big-endian) above. */
-export function derLength(length: number): number[] {
+function derLength(length: number): number[] {
   if (length < 0x80) return [length];
   const bytes: number[] = [];
   for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
@@ -140,3 +140,6 @@ function base64Encode(bytes: Uint8Array): string {
   for (const b of bytes) binary += String.fromCharCode(b);
   return (btoa(binary).match(/.{1,64}/g) ?? []).join("\n");
 }
+
+export type { ParsedServiceAccountKey, ServiceAccountKeyFile };
+export { derLength, importServiceAccountKey, parseServiceAccountKey, pkcs1ToPkcs8 };

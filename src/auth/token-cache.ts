@@ -1,7 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 
 /** An access token as issued by a token endpoint. */
-export interface IssuedToken {
+interface IssuedToken {
   accessToken: string;
   /** Epoch ms when the request for this token started (the conservative issue time). */
   issuedAt: number;
@@ -10,7 +10,7 @@ export interface IssuedToken {
 }
 
 /** A cache of one access token that refreshes it with at most one request in flight. */
-export interface TokenCache {
+interface TokenCache {
   get(signal?: AbortSignal): Promise<string>;
   invalidate(token?: string): void;
 }
@@ -26,7 +26,7 @@ const maxRefreshMarginMs = 60_000;
  * refresh fails while the old token is still valid, callers keep the old token and the next call
  * tries again. A caller's `signal` ends its own wait, never the shared request.
  */
-export function createTokenCache(
+function createTokenCache(
   fetchToken: () => Promise<IssuedToken>,
   now: () => number = Date.now,
 ): TokenCache {
@@ -75,7 +75,7 @@ export function createTokenCache(
 }
 
 /** Wait for `promise`, or reject as soon as `signal` aborts (the promise keeps running). */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(ConnectError.from(signal.reason, Code.Canceled));
@@ -92,3 +92,6 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
     );
   });
 }
+
+export type { IssuedToken, TokenCache };
+export { createTokenCache, untilAborted };

@@ -1,8 +1,8 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { IssuedToken } from "./token-cache.js";
 
-/** Scope that puts ZITADEL's own API into the token's audience; without it API calls are refused. */
-export const zitadelApiScope = "urn:zitadel:iam:org:project:id:zitadel:aud";
+/** Name the scope that puts ZITADEL's own API into the token's audience; without it API calls are refused. */
+const zitadelApiScope = "urn:zitadel:iam:org:project:id:zitadel:aud";
 
 /** Lifetime assumed when a token response carries no `expires_in`. */
 const assumedLifetimeMs = 5 * 60_000;
@@ -11,7 +11,7 @@ const assumedLifetimeMs = 5 * 60_000;
 const tokenRequestTimeoutMs = 30_000;
 
 /** What one token request needs. `secrets` are redacted from anything the server echoes. */
-export interface TokenRequest {
+interface TokenRequest {
   endpoint: string;
   body: URLSearchParams;
   headers?: Record<string, string>;
@@ -20,12 +20,12 @@ export interface TokenRequest {
 }
 
 /** Return the token endpoint of a ZITADEL issuer. */
-export function tokenEndpointOf(issuer: URL): string {
+function tokenEndpointOf(issuer: URL): string {
   return `${issuer.origin}${issuer.pathname.replace(/\/+$/, "")}/oauth/v2/token`;
 }
 
 /** Return `openid` and ZITADEL's API audience scope followed by `extra`, without duplicates. */
-export function scopeList(extra: readonly string[] | undefined, field: string): string {
+function scopeList(extra: readonly string[] | undefined, field: string): string {
   if (extra !== undefined) {
     if (
       !Array.isArray(extra) ||
@@ -46,7 +46,7 @@ export function scopeList(extra: readonly string[] | undefined, field: string): 
  * OAuth errors become `Unauthenticated` (5xx and network failures `Unavailable`) with the OAuth
  * `error` code in the message; the request's secrets never appear in it.
  */
-export async function requestToken(request: TokenRequest): Promise<IssuedToken> {
+async function requestToken(request: TokenRequest): Promise<IssuedToken> {
   const issuedAt = Date.now();
   // A server may echo the form back, so redact the secrets in their encoded forms as well.
   const secrets = request.secrets
@@ -139,3 +139,6 @@ function describe(value: unknown, depth = 0): string {
   }
   return String(value);
 }
+
+export type { TokenRequest };
+export { requestToken, scopeList, tokenEndpointOf, zitadelApiScope };

@@ -23,7 +23,7 @@ interface ResponseControl {
   mode: "normal" | "drop" | "corrupt";
 }
 
-/** Context key under which the HTTP layer hands its `ResponseControl` to the fault interceptor. */
+/** Carry the HTTP layer's `ResponseControl` to the fault interceptor, as a context value. */
 const responseControlKey = createContextKey<ResponseControl | undefined>(undefined, {
   description: "emulator response control",
 });

@@ -16,6 +16,11 @@ export type { EmulatorCatalog } from "./catalog.js";
 export type { EmulatorOptions } from "./core.js";
 export type { InvokeCondition } from "./execution-runner.js";
 export type { FaultSpec } from "./faults.js";
+export type {
+  IssuedTokenInfo,
+  OAuthEndpoints,
+  ServiceAccountKeyRegistration,
+} from "./oauth.js";
 export type { EmulatorSeed } from "./seed.js";
 export type {
   Emulator,

@@ -27,6 +27,7 @@ interface Named {
   aliases: string[];
 }
 
+/** List the v1 flow types in ZITADEL's order (ids 1–4), with their i18n keys and English labels. */
 const flowTypes: Named[] = [
   {
     id: "1",
@@ -49,6 +50,7 @@ const flowTypes: Named[] = [
   },
 ];
 
+/** List the v1 trigger types (ids 1–6), with their i18n keys and English labels. */
 const triggerTypes: Named[] = [
   {
     id: "1",

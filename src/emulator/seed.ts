@@ -7,13 +7,14 @@ import {
   SetExecutionRequestSchema,
 } from "../../gen/zitadel/action/v2/action_service_pb.js";
 import { ConditionSchema } from "../../gen/zitadel/action/v2/execution_pb.js";
-import { PayloadType } from "../../gen/zitadel/action/v2/target_pb.js";
+import { PayloadType, PayloadTypeSchema } from "../../gen/zitadel/action/v2/target_pb.js";
 import {
   CreateActionRequestSchema,
   DeactivateActionRequestSchema,
   ManagementService,
   SetTriggerActionsRequestSchema,
 } from "../../gen/zitadel/management_pb.js";
+import { enumFromInput } from "../enums.js";
 import type { Store } from "./store.js";
 
 /**
@@ -41,7 +42,7 @@ interface EmulatorSeed {
     interruptOnError?: boolean;
     /** Milliseconds or a protobuf JSON duration such as `"10s"` (default `"10s"`). */
     timeout?: number | string;
-    /** `"JSON"`, `"JWT"`, `"JWE"` or `"UNSPECIFIED"` (default). */
+    /** `"JSON"`, `"JWT"`, `"JWE"` or `"UNSPECIFIED"` (default), in any case. */
     payloadType?: "UNSPECIFIED" | "JSON" | "JWT" | "JWE";
     /** Fixed signing key (default: generated). */
     signingKey?: string;
@@ -93,11 +94,14 @@ function applySeed(
   const targetIds = new Map<string, string>();
   for (const [i, t] of (seed.targets ?? []).entries()) {
     const type = t.type ?? "webhook";
+    if (type !== "webhook" && type !== "call" && type !== "async") {
+      throw new TypeError(`seed targets[${i}].type: must be "webhook", "call" or "async"`);
+    }
     const req = create(CreateTargetRequestSchema, {
       name: t.name,
       endpoint: t.endpoint,
       timeout: seedDuration(t.timeout ?? "10s", `targets[${i}].timeout`),
-      payloadType: PayloadType[t.payloadType ?? "UNSPECIFIED"],
+      payloadType: seedPayloadType(t.payloadType, `targets[${i}].payloadType`),
       targetType:
         type === "async"
           ? { case: "restAsync", value: {} }
@@ -167,6 +171,16 @@ function sync<T>(value: T | Promise<T>): T {
   if (value instanceof Promise)
     throw new Error("seed: the emulator's handlers must answer synchronously");
   return value;
+}
+
+/** Read a seed's payload type like the facade does: the key in any case, the full name or a number. */
+function seedPayloadType(value: unknown, field: string): PayloadType {
+  if (value === undefined) return PayloadType.UNSPECIFIED;
+  try {
+    return enumFromInput(PayloadTypeSchema, value as string | number, field);
+  } catch {
+    throw new TypeError(`seed ${field}: must be "UNSPECIFIED", "JSON", "JWT" or "JWE" (any case)`);
+  }
 }
 
 function seedDuration(value: number | string, field: string): Duration {

@@ -150,6 +150,7 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
     for (const handler of handlers) {
       if (await handler(req, res)) return;
     }
+    bracketIpv6Authority(req);
     const control: ResponseControl = { mode: "normal" };
     controls.set(req, control);
     guardResponse(res, control, () => {
@@ -224,6 +225,20 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
     oauth,
     invoke: (condition, payload) => core.executions.invoke(condition, payload),
   };
+}
+
+/**
+ * Put brackets around an IPv6 host in an HTTP/2 `:authority`. Node's HTTP/2 client sends
+ * `::1:8080` for `http://[::1]:8080`, which connect's Node adapter cannot turn into a URL (it
+ * answered HTTP 500).
+ */
+function bracketIpv6Authority(req: EmulatorRequest): void {
+  const authority = req.headers[":authority"];
+  if (typeof authority !== "string" || authority.startsWith("[")) return;
+  const colon = authority.lastIndexOf(":");
+  const host = authority.slice(0, colon);
+  if (colon < 0 || !host.includes(":")) return;
+  req.headers[":authority"] = `[${host}]:${authority.slice(colon + 1)}`;
 }
 
 /** Decide from the first bytes whether a connection speaks HTTP/2 with prior knowledge (`PRI * HTTP/2.0`). */

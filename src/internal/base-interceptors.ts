@@ -14,7 +14,7 @@ const orgHeader = "x-zitadel-orgid";
  * Retry is outermost so each attempt runs auth again (a refreshed token after a blip). Also refuses
  * credentials over plain http to non-loopback hosts unless `allowInsecure` is set.
  */
-export function createBaseInterceptors(options: ActionsTransportOptions): Interceptor[] {
+function createBaseInterceptors(options: ActionsTransportOptions): Interceptor[] {
   if (typeof options !== "object" || options === null) {
     throw new ConnectError(
       "createActionsTransport: options must be an object",
@@ -60,3 +60,5 @@ function assertTimeout(ms: unknown): void {
     );
   }
 }
+
+export { createBaseInterceptors };

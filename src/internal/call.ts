@@ -4,14 +4,14 @@ import { invalidArgument } from "../errors.js";
 /**
  * Return call options with `signal` replaced, keeping everything else the caller set.
  */
-export function withSignal(options: CallOptions | undefined, signal: AbortSignal): CallOptions {
+function withSignal(options: CallOptions | undefined, signal: AbortSignal): CallOptions {
   return { ...options, signal };
 }
 
 /**
  * Return an id after checking it is a non-empty string of at most 200 characters.
  */
-export function requireId(value: unknown, field: string): string {
+function requireId(value: unknown, field: string): string {
   if (typeof value !== "string" || value === "") {
     throw invalidArgument(field, "must be a non-empty id");
   }
@@ -24,7 +24,7 @@ export function requireId(value: unknown, field: string): string {
 /**
  * Check that a string has between `min` and `max` characters (Unicode code points).
  */
-export function requireLength(value: unknown, field: string, min: number, max: number): string {
+function requireLength(value: unknown, field: string, min: number, max: number): string {
   if (typeof value !== "string") {
     throw invalidArgument(field, `must be a string of ${min} to ${max} characters`);
   }
@@ -38,9 +38,11 @@ export function requireLength(value: unknown, field: string, min: number, max: n
 /**
  * Check a list of ids: a non-empty array of non-empty ids.
  */
-export function requireIds(value: unknown, field: string): string[] {
+function requireIds(value: unknown, field: string): string[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw invalidArgument(field, "must be a non-empty array of ids");
   }
   return value.map((id, index) => requireId(id, `${field}[${index}]`));
 }
+
+export { requireId, requireIds, requireLength, withSignal };

@@ -28,6 +28,7 @@ export type {
 } from "./node-adapter.js";
 export { createNodeReceiver } from "./node-adapter.js";
 export type {
+  ApiCallFields,
   EventPayload,
   FunctionPayload,
   Payload,

@@ -198,6 +198,7 @@ function toPayload(json: unknown, format: PayloadFormat): Payload {
 }
 
 export type {
+  ApiCallFields,
   EventPayload,
   FunctionPayload,
   Payload,

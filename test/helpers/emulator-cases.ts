@@ -189,6 +189,41 @@ const behaviourCases: BehaviourCase[] = [
       c.action.createTarget({ name: "x", endpoint: "https://x", timeout: { seconds: 1n } }),
     fails: invalid("invalid CreateTargetRequest.TargetType: value is required"),
   }),
+  // Validation order: proto rules on plain fields (declaration order: name, timeout, endpoint),
+  // then the target-type oneof, and only then ZITADEL's command checks (timeout, then URL).
+  row({
+    rpc: "action.createTarget",
+    name: "checks the timeout range before the missing target type",
+    call: (c) =>
+      c.action.createTarget({ name: "x", endpoint: "https://x", timeout: { seconds: 271n } }),
+    fails: invalid("invalid CreateTargetRequest.Timeout: value must be inside range [0s, 4m30s]"),
+  }),
+  row({
+    rpc: "action.createTarget",
+    name: "checks the timeout range before the endpoint length",
+    call: (c) => makeTarget(c, { endpoint: "", timeout: { seconds: 271n } }),
+    fails: invalid("invalid CreateTargetRequest.Timeout: value must be inside range [0s, 4m30s]"),
+  }),
+  row({
+    rpc: "action.createTarget",
+    name: "requires a target type before reporting the missing timeout",
+    call: (c) => c.action.createTarget({ name: "x", endpoint: "https://x" }),
+    fails: invalid("invalid CreateTargetRequest.TargetType: value is required"),
+  }),
+  row({
+    rpc: "action.createTarget",
+    name: "checks the endpoint length before reporting the missing timeout",
+    call: (c) => makeTarget(c, { endpoint: "", timeout: undefined }),
+    fails: invalid(
+      "invalid CreateTargetRequest.Endpoint: value length must be between 1 and 2048 runes, inclusive",
+    ),
+  }),
+  row({
+    rpc: "action.createTarget",
+    name: "reports the missing timeout before an endpoint Go cannot parse",
+    call: (c) => makeTarget(c, { endpoint: "http://exa mple.com/x", timeout: undefined }),
+    fails: { code: Code.InvalidArgument, id: "COMMAND-39f35d8uri" },
+  }),
   row({
     rpc: "action.createTarget",
     name: "rejects a timeout above 270s by proto rule",
