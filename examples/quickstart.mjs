@@ -1,11 +1,13 @@
-// The README's example, end to end. Without ZITADEL_URL it starts the embedded emulator and runs
-// once over gRPC (HTTP/2) and once over gRPC-web (HTTP/1.1); with ZITADEL_URL and ZITADEL_TOKEN it
+// The README's example, end to end. Without ZITADEL_BASE_URL it starts the embedded emulator and runs
+// once over gRPC (HTTP/2) and once over gRPC-web (HTTP/1.1); with ZITADEL_BASE_URL and ZITADEL_TOKEN it
 // talks to your instance over gRPC (it creates "quickstart-" targets there and deletes them again).
 import { startEmulator } from "zitadel-actions/emulator";
 import { createActionsClient, createActionsTransport } from "zitadel-actions/node";
 
-const emulator = process.env.ZITADEL_URL ? undefined : await startEmulator({ token: "dev-token" });
-const baseUrl = process.env.ZITADEL_URL ?? emulator.baseUrl;
+const emulator = process.env.ZITADEL_BASE_URL
+  ? undefined
+  : await startEmulator({ token: "dev-token" });
+const baseUrl = process.env.ZITADEL_BASE_URL ?? emulator.baseUrl;
 const token = process.env.ZITADEL_TOKEN ?? "dev-token";
 const protocols = emulator ? ["grpc", "grpc-web"] : ["grpc"];
 

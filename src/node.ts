@@ -16,7 +16,7 @@ import type { ActionsTransportOptions } from "./transport-options.js";
 /**
  * Options of `createActionsTransport` for Node.
  */
-export interface NodeActionsTransportOptions extends ActionsTransportOptions {
+interface NodeActionsTransportOptions extends ActionsTransportOptions {
   /** Wire protocol (default `"grpc"`, HTTP/2). `"grpc-web"` and `"connect"` also work over HTTP/1.1 proxies. */
   protocol?: "grpc" | "grpc-web" | "connect";
   /** HTTP version for `grpc-web` and `connect` (default `"1.1"`); `grpc` always uses HTTP/2. */
@@ -33,7 +33,7 @@ export interface NodeActionsTransportOptions extends ActionsTransportOptions {
  * const client = createActionsClient(transport);
  * ```
  */
-export function createActionsTransport(options: NodeActionsTransportOptions): Transport {
+function createActionsTransport(options: NodeActionsTransportOptions): Transport {
   const interceptors = createBaseInterceptors(options);
   const common = {
     baseUrl: options.baseUrl,
@@ -66,3 +66,5 @@ export { createRetryInterceptor } from "./retry.js";
 export type { TokenProvider } from "./token-auth.js";
 export { createAuthInterceptor, createTokenAuth } from "./token-auth.js";
 export type { ActionsTransportOptions, TokenSource } from "./transport-options.js";
+export type { NodeActionsTransportOptions };
+export { createActionsTransport };

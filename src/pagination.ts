@@ -93,7 +93,11 @@ function paginate<T, X = unknown>(options: PaginateOptions<T, X>): Paginated<T, 
     pages: () => pages(),
     async *[Symbol.asyncIterator]() {
       for await (const page of pages()) {
-        yield* page.items;
+        for (const item of page.items) {
+          // An abort mid-page ends the loop at once, not after the page already fetched.
+          throwIfAborted(options.signal);
+          yield item;
+        }
       }
     },
     async toArray(arrayOptions = {}) {

@@ -37,7 +37,7 @@ const defaultRetryOptions: Required<RetryOptions> = {
 const resourceExhaustedFactor = 4;
 
 /**
- * The RPCs of our two services that are safe to send twice.
+ * List the RPCs of our two services that are safe to send twice.
  *
  * Reads (every Get and List, the three condition listings) have no side effects. The writes listed
  * here converge to the same state when repeated: deleting a target that is already gone succeeds,

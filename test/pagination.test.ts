@@ -236,6 +236,24 @@ describe("Paginated cancellation and errors", () => {
     expect(server.callsOf("listTargets")).toHaveLength(1);
   });
 
+  it("stops at once when the signal aborts in the middle of a page", async () => {
+    serveTargets(ids(10));
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const walk = async () => {
+      for await (const target of client.listTargets(
+        { pageSize: 5 },
+        { signal: controller.signal },
+      )) {
+        seen.push(target.id);
+        if (seen.length === 6) controller.abort();
+      }
+    };
+    await expect(walk()).rejects.toMatchObject({ code: Code.Canceled });
+    expect(seen).toHaveLength(6);
+    expect(server.callsOf("listTargets")).toHaveLength(2);
+  });
+
   it("rejects with Canceled when aborted while a page is in flight", async () => {
     serveTargets(ids(10), { delayMs: 200 });
     const controller = new AbortController();

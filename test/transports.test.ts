@@ -161,6 +161,12 @@ describe("transport options", () => {
     ).not.toThrow();
   });
 
+  it("refuses an empty orgId instead of silently sending none", () => {
+    expect(() => createActionsTransport({ baseUrl: server.h2Url, orgId: "" })).toThrow(
+      /orgId: must be a non-empty organization id/,
+    );
+  });
+
   it("never puts the token into the refusal message", () => {
     try {
       createActionsTransport({ baseUrl: "http://zitadel.example.com", token });

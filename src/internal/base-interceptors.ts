@@ -36,7 +36,13 @@ function createBaseInterceptors(options: ActionsTransportOptions): Interceptor[]
   } else if (options.token !== undefined) {
     interceptors.push(createAuthInterceptor(createTokenAuth(options.token)));
   }
-  if (options.orgId !== undefined && options.orgId !== "") {
+  if (options.orgId !== undefined && (typeof options.orgId !== "string" || options.orgId === "")) {
+    throw new ConnectError(
+      "orgId: must be a non-empty organization id, or left unset",
+      Code.InvalidArgument,
+    );
+  }
+  if (options.orgId !== undefined) {
     interceptors.push(createOrgIdInterceptor(options.orgId));
   }
   return [...interceptors, ...(options.interceptors ?? [])];
