@@ -116,6 +116,9 @@ interface ExecutionMethods {
   listExecutionServices(input?: ListExecutionNamesInput, options?: CallOptions): Promise<string[]>;
 }
 
+/**
+ * A `zitadel.action.v2.Condition` in its init shape, as `conditionFromInput` returns it.
+ */
 type ConditionInit = MessageInitShape<typeof ConditionSchema>;
 type ExecutionFilterInit = MessageInitShape<typeof ExecutionSearchFilterSchema>;
 const conditionKinds = ["request", "response", "function", "event"] as const;
@@ -348,6 +351,7 @@ function executionFilters(query: ListExecutionsQuery): ExecutionFilterInit[] {
 export type {
   ApiCallCondition,
   Condition,
+  ConditionInit,
   EventCondition,
   Execution,
   ExecutionMethods,

@@ -21,6 +21,7 @@ export { Code, ConnectError, invalidArgument, zitadelErrorDetail } from "./error
 export type {
   ApiCallCondition,
   Condition,
+  ConditionInit,
   EventCondition,
   Execution,
   ExecutionMethods,
