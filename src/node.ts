@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Transport } from "@connectrpc/connect";
+import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import {
   createConnectTransport,
   createGrpcTransport,
@@ -49,7 +49,10 @@ function createActionsTransport(options: NodeActionsTransportOptions): Transport
     case "connect":
       return createConnectTransport({ ...common, httpVersion: options.httpVersion ?? "1.1" });
     default:
-      throw new TypeError(`protocol: must be "grpc", "grpc-web" or "connect"`);
+      throw new ConnectError(
+        `protocol: must be "grpc", "grpc-web" or "connect", got ${String(options.protocol)}`,
+        Code.InvalidArgument,
+      );
   }
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Transport } from "@connectrpc/connect";
+import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-web";
 import { createBaseInterceptors } from "./internal/base-interceptors.js";
 import type { ActionsTransportOptions } from "./transport-options.js";
@@ -40,7 +40,10 @@ function createActionsTransport(options: WebActionsTransportOptions): Transport 
     case "connect":
       return createConnectTransport(common);
     default:
-      throw new TypeError(`protocol: must be "grpc-web" or "connect"`);
+      throw new ConnectError(
+        `protocol: must be "grpc-web" or "connect", got ${String(options.protocol)}`,
+        Code.InvalidArgument,
+      );
   }
 }
 

@@ -161,6 +161,20 @@ describe("transport options", () => {
     ).not.toThrow();
   });
 
+  it("refuses an unknown protocol with InvalidArgument naming the field", () => {
+    for (const make of [
+      () => createActionsTransport({ baseUrl: server.h2Url, protocol: "grpc+json" as never }),
+      () => createWebTransport({ baseUrl: server.h1Url, protocol: "grpc" as never }),
+    ]) {
+      expect(make).toThrow(/protocol: must be .*got grpc/);
+      try {
+        make();
+      } catch (e) {
+        expect((e as ConnectError).code).toBe(Code.InvalidArgument);
+      }
+    }
+  });
+
   it("refuses an empty orgId instead of silently sending none", () => {
     expect(() => createActionsTransport({ baseUrl: server.h2Url, orgId: "" })).toThrow(
       /orgId: must be a non-empty organization id/,
