@@ -20,6 +20,7 @@ import {
   type TestActionsServer,
   type TestOAuthServer,
 } from "./helpers/auth-server.js";
+import { rejection } from "./helpers/rejection.js";
 
 const apiScope = "urn:zitadel:iam:org:project:id:zitadel:aud";
 
@@ -46,16 +47,6 @@ afterAll(async () => {
 
 function clientWith(auth: TokenProvider, baseUrl = api.baseUrl) {
   return createActionsClient(createActionsTransport({ baseUrl, auth, retry: false }));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConnectError);
-    return e as ConnectError;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("createTokenAuth", () => {

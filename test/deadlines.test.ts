@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createActionsClient,
@@ -15,6 +15,7 @@ import {
   startSilentServer,
   type TestActionsServer,
 } from "./helpers/auth-server.js";
+import { rejection } from "./helpers/rejection.js";
 
 let h2: TestActionsServer;
 let h1: TestActionsServer;
@@ -31,16 +32,6 @@ afterAll(async () => {
   await h2.close();
   await h1.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConnectError);
-    return e as ConnectError;
-  }
-  throw new Error("expected a rejection");
-}
 
 const protocols = [
   ["grpc", () => h2.baseUrl],

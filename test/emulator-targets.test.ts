@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConditionSchema } from "../gen/zitadel/action/v2/execution_pb.js";
@@ -15,6 +15,7 @@ import {
   type Payload,
   type ReceiverReply,
 } from "../src/receiver/index.js";
+import { rejection } from "./helpers/rejection.js";
 import { startTargetReceiver, type TargetReceiver } from "./helpers/target-receiver.js";
 
 const getTargetMethod = "/zitadel.action.v2.ActionService/GetTarget";
@@ -79,15 +80,6 @@ async function makeTarget(setup: TargetSetup, activeClient = client): Promise<Te
 
 async function execute(condition: Condition, targets: TestTarget[], activeClient = client) {
   await activeClient.setExecution({ condition, targets: targets.map((t) => t.id) });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (e) {
-    return ConnectError.from(e);
-  }
-  throw new Error("expected the call to fail");
 }
 
 /** Check a ZITADEL-Signature header with node:crypto, independently of the receiver toolkit. */

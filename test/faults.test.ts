@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ActionsClient, createActionsClient } from "../src/client.js";
 import {
@@ -12,6 +12,7 @@ import {
   createActionsTransport as createWebTransport,
   type WebActionsTransportOptions,
 } from "../src/web.js";
+import { rejection } from "./helpers/rejection.js";
 
 const running: Emulator[] = [];
 afterEach(async () => {
@@ -54,14 +55,6 @@ function clientFor(
 }
 
 /** Await a promise that must reject with a ConnectError, and return the error. */
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(outcome).toBeInstanceOf(ConnectError);
-  return outcome as ConnectError;
-}
 
 /** Wait until the emulator has seen `count` calls of `method`. */
 async function untilCalls(emulator: Emulator, method: string, count: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ActionService } from "../gen/zitadel/action/v2/action_service_pb.js";
@@ -10,6 +10,7 @@ import {
 } from "../src/node.js";
 import { idempotentMethods, isIdempotentMethod } from "../src/retry.js";
 import { startActionsServer, type TestActionsServer } from "./helpers/auth-server.js";
+import { rejection } from "./helpers/rejection.js";
 
 let server: TestActionsServer;
 beforeAll(async () => {
@@ -29,16 +30,6 @@ function client(
   token?: () => string,
 ) {
   return createActionsClient(createActionsTransport({ baseUrl: server.baseUrl, retry, token }));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConnectError);
-    return e as ConnectError;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("which RPCs are retried", () => {

@@ -18,6 +18,7 @@ import {
   type TestActionsServer,
   type TestOAuthServer,
 } from "./helpers/auth-server.js";
+import { rejection } from "./helpers/rejection.js";
 
 const secret = "cc-SECRET-4f9a2b";
 const pat = "pat-SECRET-0c1d2e";
@@ -53,16 +54,6 @@ function everyRendering(value: unknown): string {
 
 function expectNoSecrets(text: string, secrets: string[]): void {
   for (const s of secrets) expect(text).not.toContain(s);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConnectError);
-    return e as ConnectError;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("plain http with credentials", () => {
