@@ -1,10 +1,15 @@
+import type { JsonObject } from "@bufbuild/protobuf";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { ActionService } from "../../gen/zitadel/action/v2/action_service_pb.js";
 import { ManagementService } from "../../gen/zitadel/management_pb.js";
 import { createActionServiceImpl } from "./action-service.js";
 import { createAuthCheckInterceptor, type EmulatorAuth } from "./auth.js";
 import { createCatalog, type EmulatorCatalog } from "./catalog.js";
-import { createExecutionRunner, type ExecutionRunner } from "./execution-runner.js";
+import {
+  createExecutionRunner,
+  type ExecutionRunner,
+  type InvokeCondition,
+} from "./execution-runner.js";
 import {
   createFaultInterceptor,
   createFaultRegistry,
@@ -98,5 +103,19 @@ function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore {
   };
 }
 
+/**
+ * Bind the controls that both emulator handles (served and in memory) expose to one core.
+ */
+function emulatorControls(core: EmulatorCore) {
+  return {
+    reset: core.reset,
+    injectFault: (spec: FaultSpec) => core.faults.inject(spec),
+    clearFaults: () => core.faults.clear(),
+    callCount: (method?: string) => core.faults.callCount(method),
+    invoke: (condition: InvokeCondition, payload?: JsonObject) =>
+      core.executions.invoke(condition, payload),
+  };
+}
+
 export type { EmulatorCore, EmulatorOptions };
-export { createEmulatorCore };
+export { createEmulatorCore, emulatorControls };

@@ -4,7 +4,7 @@ import * as net from "node:net";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { createEmulatorCore, type EmulatorOptions } from "./core.js";
+import { createEmulatorCore, type EmulatorOptions, emulatorControls } from "./core.js";
 import type { InvokeCondition } from "./execution-runner.js";
 import { type FaultSpec, type ResponseControl, responseControlKey } from "./faults.js";
 import {
@@ -215,15 +215,11 @@ async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulat
         h1.close();
         h2.close();
       }),
-    reset: core.reset,
-    injectFault: (spec) => core.faults.inject(spec),
-    clearFaults: () => core.faults.clear(),
-    callCount: (method) => core.faults.callCount(method),
+    ...emulatorControls(core),
     setLatency: (ms) => core.setLatency(ms),
     addServiceAccountKey: (registration) => oauth.addServiceAccountKey(registration),
     addClient: (client) => oauth.addClient(client),
     oauth,
-    invoke: (condition, payload) => core.executions.invoke(condition, payload),
   };
 }
 

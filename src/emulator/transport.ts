@@ -1,7 +1,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { createRouterTransport, type Transport } from "@connectrpc/connect";
 import type { JSONWebKeySet } from "jose";
-import { createEmulatorCore, type EmulatorOptions } from "./core.js";
+import { createEmulatorCore, type EmulatorOptions, emulatorControls } from "./core.js";
 import type { InvokeCondition } from "./execution-runner.js";
 import type { FaultSpec } from "./faults.js";
 import { createOAuthEndpoints } from "./oauth.js";
@@ -55,11 +55,7 @@ function createEmulatorTransport(options: EmulatorTransportOptions = {}): Emulat
   return {
     unary: transport.unary.bind(transport),
     stream: transport.stream.bind(transport),
-    reset: core.reset,
-    injectFault: (spec) => core.faults.inject(spec),
-    clearFaults: () => core.faults.clear(),
-    callCount: (method) => core.faults.callCount(method),
-    invoke: (condition, payload) => core.executions.invoke(condition, payload),
+    ...emulatorControls(core),
     jwks: () => oauth.jwks(),
     close: () => core.executions.abortPending(),
   };
