@@ -4,7 +4,6 @@
  * a bare `node:http2` server for answers a gRPC server would not give on its own.
  */
 import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor, type ServiceImpl } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -14,34 +13,12 @@ import {
   GetTargetResponseSchema,
 } from "../gen/zitadel/action/v2/action_service_pb.js";
 import { createActionsClient, createActionsTransport } from "../src/node.js";
-
-interface Server {
-  url: string;
-  close(): Promise<void>;
-}
-
-async function listen(server: http2.Http2Server): Promise<Server> {
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on("session", (s) => {
-    sessions.add(s);
-    s.on("close", () => sessions.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sessions) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { type LoopbackServer, listenLoopback } from "./helpers/loopback.js";
 
 /** What the connect server saw of the last call. */
 const seen: { header?: Headers; aborted?: Promise<unknown> } = {};
-let real: Server;
-let bare: Server;
+let real: LoopbackServer;
+let bare: LoopbackServer;
 /** How the bare server answers, per test. */
 let answer: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void;
 
@@ -61,7 +38,7 @@ beforeAll(async () => {
     },
   };
   // compressMinBytes 1: compress whatever the client accepts.
-  real = await listen(
+  real = await listenLoopback(
     http2.createServer(
       connectNodeAdapter({
         routes: (router) => router.service(ActionService, impl),
@@ -74,7 +51,7 @@ beforeAll(async () => {
     stream.on("error", () => {});
     answer(stream, headers);
   });
-  bare = await listen(bareServer);
+  bare = await listenLoopback(bareServer);
 });
 afterAll(async () => {
   await real.close();
@@ -100,7 +77,7 @@ async function codeOf(promise: Promise<unknown>): Promise<ConnectError> {
 
 describe("unary calls over the Node gRPC transport", () => {
   it("decodes a gzip-compressed answer and hands headers and trailers to the caller", async () => {
-    const client = createActionsClient(createActionsTransport({ baseUrl: real.url }));
+    const client = createActionsClient(createActionsTransport({ baseUrl: real.baseUrl }));
     let header: Headers | undefined;
     let trailer: Headers | undefined;
     const res = await client.raw.action.getTarget(
@@ -128,7 +105,7 @@ describe("unary calls over the Node gRPC transport", () => {
       };
     const client = createActionsClient(
       createActionsTransport({
-        baseUrl: real.url,
+        baseUrl: real.baseUrl,
         defaultTimeoutMs: 5000,
         interceptors: [tag("a"), tag("b")],
       }),
@@ -141,7 +118,7 @@ describe("unary calls over the Node gRPC transport", () => {
   });
 
   it("cancels with Code.Canceled, and the server sees the stream end", async () => {
-    const client = createActionsClient(createActionsTransport({ baseUrl: real.url }));
+    const client = createActionsClient(createActionsTransport({ baseUrl: real.baseUrl }));
     const controller = new AbortController();
     const call = client.raw.action.deleteTarget({ id: "1" }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
@@ -150,16 +127,16 @@ describe("unary calls over the Node gRPC transport", () => {
   });
 
   it("fails with Code.DeadlineExceeded when the deadline passes", async () => {
-    const client = createActionsClient(createActionsTransport({ baseUrl: real.url }));
+    const client = createActionsClient(createActionsTransport({ baseUrl: real.baseUrl }));
     const err = await codeOf(client.raw.action.deleteTarget({ id: "1" }, { timeoutMs: 50 }));
     expect(err.code).toBe(Code.DeadlineExceeded);
   });
 
   it("maps a refused connection to Code.Unavailable", async () => {
-    const closed = await listen(http2.createServer());
+    const closed = await listenLoopback(http2.createServer());
     await closed.close();
     const client = createActionsClient(
-      createActionsTransport({ baseUrl: closed.url, retry: false }),
+      createActionsTransport({ baseUrl: closed.baseUrl, retry: false }),
     );
     expect((await codeOf(client.raw.action.getTarget({ id: "1" }))).code).toBe(Code.Unavailable);
   });
@@ -167,7 +144,7 @@ describe("unary calls over the Node gRPC transport", () => {
 
 describe("answers no gRPC server should give", () => {
   const client = () =>
-    createActionsClient(createActionsTransport({ baseUrl: bare.url, retry: false })).raw.action;
+    createActionsClient(createActionsTransport({ baseUrl: bare.baseUrl, retry: false })).raw.action;
   const ok = toBinary(GetTargetResponseSchema, create(GetTargetResponseSchema, {}));
 
   it.each([

@@ -1,6 +1,5 @@
 import http from "node:http";
 import http2 from "node:http2";
-import type { AddressInfo, Socket } from "node:net";
 import { create, type DescMethod, type DescService } from "@bufbuild/protobuf";
 import {
   Code,
@@ -13,6 +12,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { ActionService } from "../../gen/zitadel/action/v2/action_service_pb.js";
 import { ManagementService } from "../../gen/zitadel/management_pb.js";
 import { createOAuthEndpoints, type OAuthEndpoints } from "../../src/emulator/oauth.js";
+import { listenLoopback } from "./loopback.js";
 
 /** One call as the test server saw it. */
 export interface SeenCall {
@@ -89,8 +89,7 @@ export async function startActionsServer(
   };
   const handler = connectNodeAdapter({ routes });
   const server = options.http1 ? http.createServer(handler) : http2.createServer(handler);
-  const { close } = trackConnections(server);
-  const port = await listen(server);
+  const { close, port } = await listenLoopback(server);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     seen,
@@ -119,8 +118,7 @@ export async function startOAuthServer(
       res.writeHead(404).end();
     }
   });
-  const { close } = trackConnections(server);
-  const port = await listen(server);
+  const { close, port } = await listenLoopback(server);
   const issuer = `http://127.0.0.1:${port}`;
   oauth = createOAuthEndpoints({ issuer, tokenTtlSec: options.tokenTtlSec });
   return { issuer, oauth, close };
@@ -136,29 +134,6 @@ export async function startSilentServer(): Promise<{
   const server = http.createServer(() => {
     count++;
   });
-  const { close } = trackConnections(server);
-  const port = await listen(server);
+  const { close, port } = await listenLoopback(server);
   return { url: `http://127.0.0.1:${port}`, requests: () => count, close };
-}
-
-function listen(server: http.Server | http2.Http2Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function trackConnections(server: http.Server | http2.Http2Server): { close(): Promise<void> } {
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
 }

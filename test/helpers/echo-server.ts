@@ -1,12 +1,12 @@
 import * as http from "node:http";
 import * as http2 from "node:http2";
-import type { AddressInfo } from "node:net";
 import { create, type DescMessage, type DescService, type Message } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { ActionService } from "../../gen/zitadel/action/v2/action_service_pb.js";
 import { ManagementService } from "../../gen/zitadel/management_pb.js";
 import { ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
+import { listenLoopback } from "./loopback.js";
 import { sampleMessage } from "./sample-message.js";
 
 /** One call as the server received it. */
@@ -80,29 +80,17 @@ export async function startEchoServer(): Promise<EchoServer> {
     }
   };
   const handler = connectNodeAdapter({ routes });
-  const h2 = http2.createServer(handler);
-  const h1 = http.createServer(handler);
-  const sessions = new Set<http2.ServerHttp2Session>();
-  h2.on("session", (s) => {
-    sessions.add(s);
-    s.once("close", () => sessions.delete(s));
-  });
-  await Promise.all([
-    new Promise<void>((resolve) => h2.listen(0, "127.0.0.1", resolve)),
-    new Promise<void>((resolve) => h1.listen(0, "127.0.0.1", resolve)),
+  const [h2, h1] = await Promise.all([
+    listenLoopback(http2.createServer(handler)),
+    listenLoopback(http.createServer(handler)),
   ]);
   return {
-    h2Url: `http://127.0.0.1:${(h2.address() as AddressInfo).port}`,
-    h1Url: `http://127.0.0.1:${(h1.address() as AddressInfo).port}`,
+    h2Url: h2.baseUrl,
+    h1Url: h1.baseUrl,
     calls,
     responseFor: (output, name) => sampleMessage(output, seedOf(name)),
     close: async () => {
-      h1.closeAllConnections();
-      for (const s of sessions) s.destroy();
-      await Promise.all([
-        new Promise<void>((resolve) => h2.close(() => resolve())),
-        new Promise<void>((resolve) => h1.close(() => resolve())),
-      ]);
+      await Promise.all([h2.close(), h1.close()]);
     },
   };
 }

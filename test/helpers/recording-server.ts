@@ -4,7 +4,6 @@
  * the server received it (decoded message and headers).
  */
 import * as http2 from "node:http2";
-import type { AddressInfo } from "node:net";
 import type { DescService, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -12,6 +11,7 @@ import { ActionService } from "../../gen/zitadel/action/v2/action_service_pb.js"
 import { ManagementService } from "../../gen/zitadel/management_pb.js";
 import { type ActionsClient, createActionsClient } from "../../src/client.js";
 import { createActionsTransport, type NodeActionsTransportOptions } from "../../src/node.js";
+import { listenLoopback } from "./loopback.js";
 
 type Methods = typeof ActionService.method & typeof ManagementService.method;
 type MethodName = keyof Methods;
@@ -71,15 +71,8 @@ export async function startRecordingServer(): Promise<RecordingServer> {
       router.service(ManagementService, implement(ManagementService) as never);
     },
   });
-  const server = http2.createServer(adapter);
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.on("close", () => sessions.delete(session));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = await listenLoopback(http2.createServer(adapter));
+  const { baseUrl } = server;
   return {
     baseUrl,
     calls,
@@ -96,11 +89,6 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     client(options = {}) {
       return createActionsClient(createActionsTransport({ baseUrl, ...options }));
     },
-    close() {
-      for (const session of sessions) {
-        session.destroy();
-      }
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: server.close,
   };
 }
