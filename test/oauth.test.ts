@@ -1,11 +1,11 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { createLocalJWKSet, createRemoteJWKSet, importPKCS8, jwtVerify, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOAuthEndpoints } from "../src/emulator/oauth.js";
 import { createServiceAccountKeyFile } from "./helpers/auth-keys.js";
 import { startOAuthServer, type TestOAuthServer } from "./helpers/auth-server.js";
+import { listenLoopback } from "./helpers/loopback.js";
 
 const apiScope = "urn:zitadel:iam:org:project:id:zitadel:aud";
 const jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -303,16 +303,15 @@ describe("issuer with a path, HTTP/1.1 host server of our own", () => {
     const host = http.createServer(async (req, res) => {
       if (!(await endpoints!.handle(req, res))) res.writeHead(404).end();
     });
-    await new Promise<void>((r) => host.listen(0, "127.0.0.1", r));
-    const port = (host.address() as AddressInfo).port;
+    const listening = await listenLoopback(host);
+    const { port } = listening;
     endpoints = createOAuthEndpoints({ issuer: `http://127.0.0.1:${port}/auth/`, tokenTtlSec: 60 });
     try {
       expect(endpoints.issuer).toBe(`http://127.0.0.1:${port}/auth`);
       expect((await fetch(`http://127.0.0.1:${port}/auth/oauth/v2/keys`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/oauth/v2/keys`)).status).toBe(404);
     } finally {
-      host.closeAllConnections();
-      await new Promise((r) => host.close(r));
+      await listening.close();
     }
   });
 

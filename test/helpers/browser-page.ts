@@ -4,9 +4,9 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { type Browser, chromium } from "playwright-core";
+import { listenLoopback } from "./loopback.js";
 
 /** Where Debian's `chromium` package puts the browser. */
 const chromiumPath = "/usr/bin/chromium";
@@ -56,16 +56,8 @@ async function serveStatic(root: string): Promise<StaticServer> {
       () => res.writeHead(404).end(),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { baseUrl, close } = await listenLoopback(server);
+  return { origin: baseUrl, close };
 }
 
 /** Return whether the system Chromium is installed. */

@@ -3,7 +3,6 @@
  * JWKS over HTTP on 127.0.0.1), and target key pairs for JWE payloads.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   CompactEncrypt,
   CompactSign,
@@ -12,6 +11,7 @@ import {
   generateKeyPair,
   type JSONWebKeySet,
 } from "jose";
+import { listenLoopback } from "./loopback.js";
 
 /** A signing key pair of the emulated instance with its public JWKS. */
 export interface InstanceKey {
@@ -89,9 +89,7 @@ export async function startJwksServer(initial: JSONWebKeySet): Promise<JwksServe
     res.statusCode = 404;
     res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const issuer = `http://127.0.0.1:${port}`;
+  const { baseUrl: issuer, close } = await listenLoopback(server);
   return {
     issuer,
     jwksUrl: `${issuer}/oauth/v2/keys`,
@@ -99,10 +97,6 @@ export async function startJwksServer(initial: JSONWebKeySet): Promise<JwksServe
     setJwks: (next) => {
       jwks = next;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close,
   };
 }

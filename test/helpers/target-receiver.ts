@@ -4,13 +4,13 @@
  * and headers. Tests wait for calls with `next(path)` (bounded), never with sleeps.
  */
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   createNodeReceiver,
   type NodeReceiverOptions,
   type Payload,
   type ReceiverReply,
 } from "../../src/receiver/index.js";
+import { listenLoopback } from "./loopback.js";
 
 /** One call that passed the receiver's checks. */
 interface ReceivedTargetCall {
@@ -68,9 +68,8 @@ async function startTargetReceiver(): Promise<TargetReceiver> {
     }
     await route(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const listening = await listenLoopback(server);
+  const base = listening.baseUrl;
 
   return {
     url: (path) => `${base}${path}`,
@@ -125,8 +124,7 @@ async function startTargetReceiver(): Promise<TargetReceiver> {
       }),
     async close() {
       for (const release of held.splice(0)) release();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }
