@@ -122,8 +122,6 @@ function describeProvider(
 
 /**
  * Throw unless `token` is a non-empty string of visible ASCII (safe for an HTTP header).
- *
- * @private Internal code, shared with the other providers.
  */
 function assertTokenShape(token: unknown, field: string, code: Code): asserts token is string {
   if (typeof token !== "string" || token === "") {
@@ -160,4 +158,4 @@ function assertProvider(provider: unknown, field: string): asserts provider is T
 }
 
 export type { TokenProvider };
-export { assertTokenShape, createAuthInterceptor, createTokenAuth, describeProvider };
+export { createAuthInterceptor, createTokenAuth, describeProvider };

@@ -47,4 +47,4 @@ function isLoopback(url: URL): boolean {
   );
 }
 
-export { isLoopback, parseSecureUrl };
+export { parseSecureUrl };

@@ -884,4 +884,4 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-export { conditionFromId, createActionServiceImpl };
+export { createActionServiceImpl };

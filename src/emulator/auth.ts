@@ -31,4 +31,4 @@ function createAuthCheckInterceptor(auth: EmulatorAuth): Interceptor {
 }
 
 export type { EmulatorAuth };
-export { createAuthCheckInterceptor, isAuthorized };
+export { createAuthCheckInterceptor };

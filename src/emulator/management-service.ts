@@ -486,4 +486,4 @@ function namedMessage(n: Named): { id: string; name: { key: string; localizedMes
 }
 
 export type { ManagementImplOptions };
-export { createManagementServiceImpl, flowTypes, triggerTypes };
+export { createManagementServiceImpl };

@@ -127,5 +127,4 @@ export {
   checkMaxBytes,
   durationNanos,
   firstError,
-  runeCount,
 };

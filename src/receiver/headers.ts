@@ -38,4 +38,4 @@ function signatureHeaderValue(headers: HeadersInput): string | undefined {
 }
 
 export type { HeadersInput };
-export { headerValue, LEGACY_SIGNATURE_HEADER, SIGNATURE_HEADER, signatureHeaderValue };
+export { LEGACY_SIGNATURE_HEADER, SIGNATURE_HEADER, signatureHeaderValue };
