@@ -33,7 +33,7 @@ interface Consumer {
 /** Absolute path of the repository's TypeScript compiler script. */
 const tscScript = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
 
-/** Create a temp consumer project and install packages into it from the local npm cache. */
+/** Create a temp consumer project and install packages into it. */
 async function createConsumer(options: ConsumerOptions): Promise<Consumer> {
   const dir = mkdtempSync(join(tmpdir(), `za-${options.name}-`));
   if (options.copyFrom !== undefined) {
@@ -58,13 +58,13 @@ async function createConsumer(options: ConsumerOptions): Promise<Consumer> {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Run `npm install` in `dir` from the local cache only (no network), without lifecycle scripts. */
+/** Run `npm install` in `dir`, from the npm cache where it has the package and from the registry otherwise, without lifecycle scripts. */
 async function npmInstall(dir: string, specs: string[] = []): Promise<void> {
   await run(
     "npm",
     [
       "install",
-      "--offline",
+      "--prefer-offline",
       "--no-audit",
       "--no-fund",
       "--ignore-scripts",
@@ -75,7 +75,7 @@ async function npmInstall(dir: string, specs: string[] = []): Promise<void> {
   );
 }
 
-/** Return `name@version` of a package as installed in this repository (so it is in the npm cache). */
+/** Return `name@version` of a package as installed in this repository, so consumers test against the same version. */
 function pinnedSpec(name: string): string {
   const pkg = JSON.parse(
     readFileSync(join(repoRoot, "node_modules", name, "package.json"), "utf8"),
