@@ -80,3 +80,5 @@ export type {
   V1Client,
 } from "./v1.js";
 export { actionFromMessage } from "./v1.js";
+export type { ActionsV1Client } from "./v1-client.js";
+export { createActionsV1Client } from "./v1-client.js";

@@ -54,6 +54,8 @@ export { createRetryInterceptor } from "./retry.js";
 export type { TokenProvider } from "./token-auth.js";
 export { createAuthInterceptor, createTokenAuth } from "./token-auth.js";
 export type { ActionsTransportOptions, TokenSource } from "./transport-options.js";
+export type { ActionsV1Client } from "./v1-client.js";
+export { createActionsV1Client } from "./v1-client.js";
 
 export type { WebActionsTransportOptions };
 export { createActionsTransport };

@@ -6,7 +6,9 @@ import { ActionFieldName, ActionState } from "../gen/zitadel/action_pb.js";
 import { TextQueryMethod } from "../gen/zitadel/object_pb.js";
 import type { ActionsClient } from "../src/client.js";
 import type { TextMatch } from "../src/enums.js";
+import { createActionsTransport } from "../src/node.js";
 import type { CreateActionInput } from "../src/v1.js";
+import { createActionsV1Client } from "../src/v1-client.js";
 import { type RecordingServer, startRecordingServer } from "./helpers/recording-server.js";
 
 let server: RecordingServer;
@@ -495,5 +497,21 @@ describe("v1 flows and triggers", () => {
     server.handle("clearFlow", () => ({ details: wireDetails }));
     expect(await client.v1.clearFlow({ type: "FLOW_TYPE_COMPLEMENT_TOKEN" })).toEqual({ details });
     expect(server.callsOf("clearFlow")[0]?.request.type).toBe("2");
+  });
+});
+
+describe("createActionsV1Client", () => {
+  it("calls the same RPCs as client.v1, with the org header and the generated client under raw", async () => {
+    const v1 = createActionsV1Client(createActionsTransport({ baseUrl: server.baseUrl }));
+    server.handle("getAction", () => ({
+      action: { id: "a1", name: "addClaim", state: ActionState.ACTIVE, details: wireDetails },
+    }));
+    const action = await v1.getAction({ id: "a1", orgId: "org-7" });
+    expect(action).toMatchObject({ id: "a1", name: "addClaim", state: "ACTIVE" });
+    const [call] = server.callsOf("getAction");
+    expect(call?.headers.get("x-zitadel-orgid")).toBe("org-7");
+    expect(Object.keys(v1).sort()).toEqual([...Object.keys(client.v1), "raw"].sort());
+    const raw = await v1.raw.getAction({ id: "a1" });
+    expect(raw.action?.name).toBe("addClaim");
   });
 });
