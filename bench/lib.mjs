@@ -10,7 +10,7 @@ export function startEmulatorProcess(args = []) {
     process.execPath,
     [
       ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
-      `${root}dist/src/emulator/cli.js`,
+      `${root}dist/src/cli/bin.js`,
       "emulator",
       "--port",
       "0",

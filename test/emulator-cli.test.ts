@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ActionService } from "../gen/zitadel/action/v2/action_service_pb.js";
-import { type CliRun, runCli } from "../src/emulator/cli-main.js";
+import { type CliRun, runCli } from "../src/cli/main.js";
 import { installedPackage } from "./helpers/installed-package.js";
 import type { Consumer } from "./helpers/pack-consumer.js";
 
@@ -76,14 +76,21 @@ describe("runCli", () => {
 
   it.each([
     [["emulator", "--port", "x"], /--port/],
-    [["emulator", "--bogus"], /unknown argument "--bogus"/],
+    [["emulator", "--bogus"], /unknown option "--bogus"/],
+    [["emulator", "--port", "70000"], /--port: must be an integer between 0 and 65535/],
+    [["emulator", "--latency=-1"], /--latency: must be a number of at least 0/],
+    [
+      ["emulator", "--latency", "-1"],
+      /--latency: write a value that starts with "-" as --latency=<value>/,
+    ],
+    [["emulator", "stray"], /unexpected argument "stray"/],
     [["emulator", "--token"], /--token: missing value/],
     [["serve"], /unknown command "serve"/],
     [["emulator", "--seed", "/nonexistent/seed.json"], /--seed: cannot read/],
-  ])("refuses %j with exit code 2", async (argv, message) => {
+  ])("refuses %j with exit code 1", async (argv, message) => {
     const { run, err } = await cli(argv);
     expect(run.emulator).toBeUndefined();
-    expect(run.exitCode).toBe(2);
+    expect(run.exitCode).toBe(1);
     expect(err).toMatch(message);
   });
 
@@ -91,6 +98,26 @@ describe("runCli", () => {
     const { run, out } = await cli(["emulator", "--help"]);
     expect(run.exitCode).toBe(0);
     expect(out).toContain("Usage: zitadel-actions emulator");
+    expect((await cli(["help", "emulator"])).out).toBe(out);
+  });
+
+  it("lists the commands for --help and on stderr with exit 1 when none is given", async () => {
+    const help = await cli(["--help"]);
+    expect(help.run.exitCode).toBe(0);
+    expect(help.out).toMatch(/^Usage: zitadel-actions <command>/);
+    expect(help.out).toMatch(/^ {2}emulator {2}/m);
+    const none = await cli([]);
+    expect(none.run.exitCode).toBe(1);
+    expect(none.err).toBe(help.out);
+  });
+
+  it("prints the package version for --version", async () => {
+    const { version } = JSON.parse(
+      await readFile(new URL("../package.json", import.meta.url), "utf8"),
+    );
+    const { run, out } = await cli(["--version"]);
+    expect(run.exitCode).toBe(0);
+    expect(out).toBe(version);
   });
 });
 

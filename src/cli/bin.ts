@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
- * The `zitadel-actions` command: `zitadel-actions emulator [--port 8080] [--token T] [--seed file.json]`.
+ * The `zitadel-actions` command. Run `zitadel-actions --help` for its commands.
  *
  * @module
  */
-import { runCli } from "./cli-main.js";
+import { runCli } from "./main.js";
 
 const run = await runCli(process.argv.slice(2));
 if (run.emulator === undefined) {
-  process.exit(run.exitCode);
+  // Exit once the output is flushed: an idle HTTP/2 session must not keep the command alive.
+  process.stdout.write("", () => process.exit(run.exitCode));
 } else {
   const emulator = run.emulator;
   const stop = () => {
