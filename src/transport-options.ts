@@ -31,6 +31,17 @@ interface ActionsTransportOptions {
   retry?: RetryOptions | false;
   /** Allow credentials over plain `http://` to a non-loopback host (default false: refused). */
   allowInsecure?: boolean;
+  /**
+   * Largest response message accepted, before and after decompression (default 4 MiB, gRPC's
+   * default receive limit). A larger one ends the call with `ResourceExhausted` before it is
+   * buffered or inflated.
+   */
+  readMaxBytes?: number;
+  /**
+   * Largest request message sent (default 4 MiB, what ZITADEL accepts by default). A larger one is
+   * refused with `ResourceExhausted` before anything is sent.
+   */
+  writeMaxBytes?: number;
 }
 
 export type { ActionsTransportOptions, Interceptor, RetryOptions, TokenProvider, TokenSource };

@@ -188,7 +188,7 @@ describe("answers no gRPC server should give", () => {
     expect(err.rawMessage).toBe("no such target");
   });
 
-  it("reports an unknown grpc-status as Code.Internal", async () => {
+  it("reports an unknown grpc-status as Code.Unknown, saying so", async () => {
     answer = (stream) => {
       stream.respond(
         { ":status": 200, "content-type": "application/grpc", "grpc-status": "99" },
@@ -196,8 +196,8 @@ describe("answers no gRPC server should give", () => {
       );
     };
     const err = await codeOf(client().getTarget({ id: "1" }));
-    expect(err.code).toBe(Code.Internal);
-    expect(err.rawMessage).toBe("invalid grpc-status: 99");
+    expect(err.code).toBe(Code.Unknown);
+    expect(err.rawMessage).toBe('invalid grpc-status "99": not a gRPC status code (0-16)');
   });
 
   it("reports a missing status as Code.Internal", async () => {

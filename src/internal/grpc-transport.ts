@@ -11,11 +11,15 @@
  * @module
  */
 
-import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
+import type {
+  ClientHttp2Stream,
+  Http2Session,
+  IncomingHttpHeaders,
+  OutgoingHttpHeaders,
+} from "node:http2";
 import { gunzip } from "node:zlib";
 import type { DescMessage, DescMethodUnary, MessageShape } from "@bufbuild/protobuf";
 import { create, fromBinary, isMessage, toBinary } from "@bufbuild/protobuf";
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import {
   Code,
   ConnectError,
@@ -25,11 +29,22 @@ import {
   type UnaryRequest,
   type UnaryResponse,
 } from "@connectrpc/connect";
-import { Http2SessionManager } from "@connectrpc/connect-node";
+import type { Http2SessionManager } from "@connectrpc/connect-node";
+import {
+  codeFromHttpStatus,
+  createEnvelopeReader,
+  type Envelope,
+  type EnvelopeReader,
+  encodeEnvelope,
+  findStatusError,
+  type MessageLimits,
+} from "./grpc-framing.js";
 
 /** Options of `createGrpcUnaryTransport`. */
-interface GrpcUnaryTransportOptions {
+interface GrpcUnaryTransportOptions extends MessageLimits {
   baseUrl: string;
+  /** The HTTP/2 session to ZITADEL, shared with the streaming transport. */
+  session: Http2SessionManager;
   interceptors: Interceptor[];
   defaultTimeoutMs: number | undefined;
   /** Carries streaming calls (none of the actions RPCs stream, but the Transport must). */
@@ -37,19 +52,21 @@ interface GrpcUnaryTransportOptions {
 }
 
 const userAgent = "zitadel-actions";
+const grpcContentType = /^application\/grpc(?:\+proto)?(?:;|$)/i;
 
 /**
  * Create a Transport whose unary calls use our own gRPC framing over one reused HTTP/2 session.
  */
 function createGrpcUnaryTransport(options: GrpcUnaryTransportOptions): Transport {
-  const session = new Http2SessionManager(options.baseUrl);
+  const { session, readMaxBytes, writeMaxBytes } = options;
+  const limits: MessageLimits = { readMaxBytes, writeMaxBytes };
   const base = options.baseUrl.replace(/\/?$/, "/");
   return {
     unary(method, signal, timeoutMs, header, input, contextValues) {
       const timeout =
         timeoutMs === undefined ? options.defaultTimeoutMs : timeoutMs <= 0 ? undefined : timeoutMs;
       return runUnary(
-        session,
+        (r) => sendWithTransparentRetry(session, r, limits),
         options.interceptors,
         {
           stream: false,
@@ -83,7 +100,7 @@ function requestHeader(timeoutMs: number | undefined, user: HeadersInit | undefi
 
 /** Run the interceptors around one call, with connect's deadline and cancellation semantics. */
 async function runUnary<I extends DescMessage, O extends DescMessage>(
-  session: Http2SessionManager,
+  send: (r: UnaryRequest<I, O>) => Promise<UnaryResponse<I, O>>,
   interceptors: Interceptor[],
   req: Omit<UnaryRequest<I, O>, "signal">,
   userSignal: AbortSignal | undefined,
@@ -106,7 +123,7 @@ async function runUnary<I extends DescMessage, O extends DescMessage>(
     clearTimeout(timer);
     userSignal?.removeEventListener("abort", onUserAbort);
   };
-  let next = (r: UnaryRequest<I, O>) => sendUnary(session, r);
+  let next = send;
   for (let i = interceptors.length - 1; i >= 0; i--) {
     next = interceptors[i]!(next as never) as unknown as typeof next;
   }
@@ -131,10 +148,54 @@ function abortReason(signal: AbortSignal): unknown {
   return e;
 }
 
+/** How many times a call that the server never processed is sent again (gRPC's transparent retry). */
+const maxTransparentRetries = 5;
+
+/** Marks an error of a stream that the server refused or never processed, so it is safe to resend. */
+const unprocessed = Symbol("unprocessed");
+
+/** The last stream id each session's peer said it processed, once it sent GOAWAY. */
+const goawayLastStream = new WeakMap<Http2Session, number>();
+
+/**
+ * Send one call, resending it while the server provably never processed it (REFUSED_STREAM, or a
+ * stream above a GOAWAY's last-stream-id), as gRPC's transparent retry does; every RPC qualifies,
+ * since nothing reached a handler. Gives up as `Unavailable` after a few attempts or at the deadline.
+ */
+async function sendWithTransparentRetry<I extends DescMessage, O extends DescMessage>(
+  session: Http2SessionManager,
+  req: UnaryRequest<I, O>,
+  limits: MessageLimits,
+): Promise<UnaryResponse<I, O>> {
+  const frame = encodeEnvelope(
+    toBinary(req.method.input, req.message as MessageShape<I>),
+    limits.writeMaxBytes,
+  );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await sendUnary(session, req, frame, limits.readMaxBytes);
+    } catch (e) {
+      const refused = (e as { [unprocessed]?: boolean })[unprocessed] === true;
+      if (!refused || req.signal.aborted) throw e;
+      if (attempt >= maxTransparentRetries) {
+        throw new ConnectError(
+          `the server did not process the call after ${attempt + 1} attempts: ${(e as ConnectError).rawMessage}`,
+          Code.Unavailable,
+          undefined,
+          undefined,
+          e,
+        );
+      }
+    }
+  }
+}
+
 /** Send one framed request message and read the framed response and trailers. */
 function sendUnary<I extends DescMessage, O extends DescMessage>(
   session: Http2SessionManager,
   req: UnaryRequest<I, O>,
+  frame: Uint8Array,
+  readMaxBytes: number,
 ): Promise<UnaryResponse<I, O>> {
   const { method, signal } = req;
   const url = new URL(req.url);
@@ -147,11 +208,6 @@ function sendUnary<I extends DescMessage, O extends DescMessage>(
     );
   }
   if (signal.aborted) return Promise.reject(abortReason(signal));
-  const body = toBinary(method.input, req.message as MessageShape<I>);
-  const frame = Buffer.allocUnsafe(5 + body.byteLength);
-  frame[0] = 0;
-  frame.writeUInt32BE(body.byteLength, 1);
-  frame.set(body, 5);
   const headers: OutgoingHttpHeaders = {};
   req.header.forEach((value, key) => {
     headers[key] = value;
@@ -171,55 +227,101 @@ function sendUnary<I extends DescMessage, O extends DescMessage>(
     };
     const onAbort = () => fail(abortReason(signal));
     signal.addEventListener("abort", onAbort, { once: true });
-    session.request("POST", url.pathname + url.search, headers, {}).then((s) => {
-      stream = s;
-      if (settled) {
-        s.close(8);
-        return;
-      }
-      let responseHeaders: IncomingHttpHeaders | undefined;
-      let trailers: IncomingHttpHeaders | undefined;
-      const chunks: Buffer[] = [];
-      s.on("response", (h) => {
-        responseHeaders = h;
-      });
-      s.on("trailers", (t) => {
-        trailers = t;
-      });
-      s.on("data", (chunk: Buffer) => {
-        chunks.push(chunk);
-        session.notifyResponseByteRead(s);
-      });
-      s.on("error", (e) => {
-        if (s.writableEnded && nodeErrorCodes(e).includes("ERR_STREAM_WRITE_AFTER_END")) return;
-        // A reset by the server surfaces as ERR_HTTP2_STREAM_ERROR; its code says more (gRPC's mapping).
-        fail(connectErrorFromH2ResetCode(s.rstCode) ?? e);
-      });
-      s.on("close", () => {
-        if (settled) return;
-        const resetError = connectErrorFromH2ResetCode(s.rstCode);
-        if (resetError !== undefined) {
-          fail(resetError);
+    session.request("POST", url.pathname + url.search, headers, {}).then(
+      (s) => {
+        stream = s;
+        watchGoaway(s.session);
+        if (settled) {
+          s.close(8);
           return;
         }
-        readResponse(method, responseHeaders, trailers, chunks).then((res) => {
+        let responseHeaders: IncomingHttpHeaders | undefined;
+        let trailers: IncomingHttpHeaders | undefined;
+        const reader = createEnvelopeReader(readMaxBytes);
+        // Only a gRPC answer's body is framed; anything else is dropped unread (its error comes from the headers).
+        let framed = false;
+        s.on("response", (h) => {
+          responseHeaders = h;
+          framed = h[":status"] === 200 && grpcContentType.test(String(h["content-type"] ?? ""));
+        });
+        s.on("trailers", (t) => {
+          trailers = t;
+        });
+        s.on("data", (chunk: Buffer) => {
+          try {
+            if (framed) reader.push(chunk);
+          } catch (e) {
+            fail(e);
+            return;
+          }
+          session.notifyResponseByteRead(s);
+        });
+        // An error or a reset of a stream the server never processed is marked as safe to resend.
+        const failStream = (error: unknown) => {
+          const neverProcessed =
+            s.rstCode === 7 /* REFUSED_STREAM */ ||
+            (s.id !== undefined && s.id > (goawayLastStream.get(s.session!) ?? Infinity));
+          const connectError =
+            error instanceof ConnectError ? error : connectErrorFromNodeReason(error);
+          if (neverProcessed && responseHeaders === undefined) {
+            Object.defineProperty(connectError, unprocessed, { value: true });
+          }
+          fail(connectError);
+        };
+        s.on("error", (e) => {
+          if (s.writableEnded && nodeErrorCodes(e).includes("ERR_STREAM_WRITE_AFTER_END")) return;
+          // A reset by the server surfaces as ERR_HTTP2_STREAM_ERROR; its code says more (gRPC's mapping).
+          failStream(connectErrorFromH2ResetCode(s.rstCode) ?? e);
+        });
+        s.on("close", () => {
           if (settled) return;
-          settled = true;
-          signal.removeEventListener("abort", onAbort);
-          resolve({ ...res, stream: false, service: method.parent, method });
-        }, fail);
-      });
-      s.end(frame);
-    }, fail);
+          const resetError = connectErrorFromH2ResetCode(s.rstCode);
+          if (resetError !== undefined) {
+            failStream(resetError);
+            return;
+          }
+          readResponse(method, responseHeaders, trailers, reader, readMaxBytes).then((res) => {
+            if (settled) return;
+            settled = true;
+            signal.removeEventListener("abort", onAbort);
+            resolve({ ...res, stream: false, service: method.parent, method });
+          }, fail);
+        });
+        s.end(frame);
+      },
+      (e: unknown) => {
+        // The session was closing or could not take another stream: nothing was sent.
+        const error = connectErrorFromNodeReason(e);
+        if (
+          nodeErrorCodes(e).some(
+            (c) => c === "ERR_HTTP2_GOAWAY_SESSION" || c === "ERR_HTTP2_INVALID_SESSION",
+          )
+        ) {
+          Object.defineProperty(error, unprocessed, { value: true });
+        }
+        fail(error);
+      },
+    );
   });
 }
+
+/** Remember the last stream id a session's peer processed when it sends GOAWAY. */
+function watchGoaway(session: Http2Session | undefined): void {
+  if (session === undefined || goawayLastStream.has(session) || watched.has(session)) return;
+  watched.add(session);
+  session.once("goaway", (_code: number, lastStreamId: number) => {
+    goawayLastStream.set(session, lastStreamId);
+  });
+}
+const watched = new WeakSet<Http2Session>();
 
 /** Turn the collected response into a message and metadata, or the error it carries. */
 async function readResponse<O extends DescMessage>(
   method: DescMethodUnary<DescMessage, O>,
   rawHeaders: IncomingHttpHeaders | undefined,
   rawTrailers: IncomingHttpHeaders | undefined,
-  chunks: Buffer[],
+  reader: EnvelopeReader,
+  readMaxBytes: number,
 ): Promise<{ header: Headers; trailer: Headers; message: MessageShape<O> }> {
   if (rawHeaders === undefined) {
     throw new ConnectError(
@@ -234,7 +336,7 @@ async function readResponse<O extends DescMessage>(
     throw new ConnectError(`HTTP ${status}`, codeFromHttpStatus(status), header);
   }
   const contentType = header.get("content-type");
-  if (contentType === null || !/^application\/grpc(?:\+proto)?(?:;|$)/i.test(contentType)) {
+  if (contentType === null || !grpcContentType.test(contentType)) {
     throw new ConnectError(`unsupported content type ${contentType}`, Code.Unknown);
   }
   const encoding = header.get("grpc-encoding");
@@ -242,7 +344,7 @@ async function readResponse<O extends DescMessage>(
     throw new ConnectError(`unsupported response encoding "${encoding}"`, Code.Internal, header);
   }
   const headerError = findStatusError(header);
-  const messages = await splitEnvelopes(Buffer.concat(chunks), encoding === "gzip");
+  const envelopes = reader.finish();
   const trailerError = findStatusError(trailer);
   if (trailerError !== undefined) {
     header.forEach((value, key) => {
@@ -253,14 +355,14 @@ async function readResponse<O extends DescMessage>(
   if (!header.has("grpc-status") && !trailer.has("grpc-status")) {
     throw new ConnectError("protocol error: missing status", Code.Internal);
   }
-  if (messages.length > 1) {
+  if (envelopes.length > 1) {
     throw new ConnectError(
       "protocol error: received extra output message for unary method",
       Code.Unimplemented,
     );
   }
-  const payload = messages[0];
-  if (payload === undefined) {
+  const envelope = envelopes[0];
+  if (envelope === undefined) {
     if (headerError !== undefined) throw headerError;
     throw new ConnectError(
       "protocol error: missing output message for unary method",
@@ -273,6 +375,7 @@ async function readResponse<O extends DescMessage>(
       Code.Unknown,
     );
   }
+  const payload = await decompress(envelope, encoding === "gzip", readMaxBytes);
   let message: MessageShape<O>;
   try {
     message = fromBinary(method.output, payload);
@@ -285,53 +388,37 @@ async function readResponse<O extends DescMessage>(
   return { header, trailer, message };
 }
 
-async function splitEnvelopes(data: Buffer, gzipped: boolean): Promise<Uint8Array[]> {
-  const messages: Uint8Array[] = [];
-  let offset = 0;
-  while (offset < data.length) {
-    if (data.length - offset < 5) {
-      throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
-    }
-    const flags = data[offset]!;
-    const length = data.readUInt32BE(offset + 1);
-    if (data.length - offset - 5 < length) {
-      throw new ConnectError(
-        "protocol error: promised " +
-          length +
-          " bytes in enveloped message, got " +
-          (data.length - offset - 5) +
-          " bytes",
-        Code.InvalidArgument,
-      );
-    }
-    let payload: Uint8Array = data.subarray(offset + 5, offset + 5 + length);
-    if ((flags & 1) === 1) {
-      if (!gzipped) {
-        throw new ConnectError(
-          "received compressed envelope, but do not know how to decompress",
-          Code.Internal,
+/** Inflate a compressed envelope, stopping (ResourceExhausted) as soon as it passes `readMaxBytes`. */
+async function decompress(
+  envelope: Envelope,
+  gzipped: boolean,
+  readMaxBytes: number,
+): Promise<Uint8Array> {
+  if ((envelope.flags & 1) === 0) return envelope.data;
+  if (!gzipped) {
+    throw new ConnectError(
+      "received compressed envelope, but do not know how to decompress",
+      Code.Internal,
+    );
+  }
+  return new Promise<Uint8Array>((resolve, reject) =>
+    gunzip(envelope.data, { maxOutputLength: readMaxBytes }, (err, out) => {
+      if (err === null) {
+        resolve(out);
+      } else if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+        reject(
+          new ConnectError(
+            `message is larger than configured readMaxBytes ${readMaxBytes} after decompression`,
+            Code.ResourceExhausted,
+          ),
+        );
+      } else {
+        reject(
+          new ConnectError("decompression failed", Code.InvalidArgument, undefined, undefined, err),
         );
       }
-      payload = await new Promise<Buffer>((resolve, reject) =>
-        gunzip(payload, (err, out) =>
-          err === null
-            ? resolve(out)
-            : reject(
-                new ConnectError(
-                  "decompression failed",
-                  Code.InvalidArgument,
-                  undefined,
-                  undefined,
-                  err,
-                ),
-              ),
-        ),
-      );
-    }
-    messages.push(payload);
-    offset += 5 + length;
-  }
-  return messages;
+    }),
+  );
 }
 
 /** Convert Node's header object into `Headers`, without HTTP/2 pseudo-headers. */
@@ -347,79 +434,6 @@ function webHeaders(raw: IncomingHttpHeaders | undefined): Headers {
     }
   }
   return header;
-}
-
-/** Read the gRPC status of headers or trailers; `grpc-status-details-bin` wins over `grpc-status`. */
-function findStatusError(headers: Headers): ConnectError | undefined {
-  const details = headers.get("grpc-status-details-bin");
-  if (details !== null) {
-    const status = decodeStatus(Buffer.from(details, "base64"));
-    if (status.code === 0) return undefined;
-    const error = new ConnectError(status.message, status.code, headers);
-    error.details = status.details;
-    return error;
-  }
-  const grpcStatus = headers.get("grpc-status");
-  if (grpcStatus === null || grpcStatus === "0") return undefined;
-  const code = Number.parseInt(grpcStatus, 10);
-  if (code in Code) {
-    return new ConnectError(decodeURIComponent(headers.get("grpc-message") ?? ""), code, headers);
-  }
-  return new ConnectError(`invalid grpc-status: ${grpcStatus}`, Code.Internal, headers);
-}
-
-/** Decode a `google.rpc.Status` (code 1, message 2, details 3 as `google.protobuf.Any`). */
-function decodeStatus(bytes: Uint8Array): {
-  code: number;
-  message: string;
-  details: Array<{ type: string; value: Uint8Array }>;
-} {
-  const reader = new BinaryReader(bytes);
-  let code = 0;
-  let message = "";
-  const details: Array<{ type: string; value: Uint8Array }> = [];
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    if (field === 1 && wireType === WireType.Varint) {
-      code = reader.int32();
-    } else if (field === 2 && wireType === WireType.LengthDelimited) {
-      message = reader.string();
-    } else if (field === 3 && wireType === WireType.LengthDelimited) {
-      const any = new BinaryReader(reader.bytes());
-      let typeUrl = "";
-      let value: Uint8Array = new Uint8Array(0);
-      while (any.pos < any.len) {
-        const [f, w] = any.tag();
-        if (f === 1 && w === WireType.LengthDelimited) typeUrl = any.string();
-        else if (f === 2 && w === WireType.LengthDelimited) value = any.bytes();
-        else any.skip(w);
-      }
-      details.push({ type: typeUrl.substring(typeUrl.lastIndexOf("/") + 1), value });
-    } else {
-      reader.skip(wireType);
-    }
-  }
-  return { code, message, details };
-}
-
-function codeFromHttpStatus(status: number): Code {
-  switch (status) {
-    case 400:
-      return Code.Internal;
-    case 401:
-      return Code.Unauthenticated;
-    case 403:
-      return Code.PermissionDenied;
-    case 404:
-      return Code.Unimplemented;
-    case 429:
-    case 502:
-    case 503:
-    case 504:
-      return Code.Unavailable;
-    default:
-      return Code.Unknown;
-  }
 }
 
 const h2CodeNames = [
